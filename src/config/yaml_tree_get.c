@@ -290,9 +290,9 @@ bool ytree_node_prefix(const struct ytree_node *n, bool v4_only,
 			   v4_only ? "IPv4" : "IP");
 		return false;
 	}
-	if (!ip_prefix_is_canonical(&p)) {
+	struct ip_prefix strict;
+	if (!ip_prefix_parse(n->str, &strict, true)) {
 		char buf[IP_PREFIX_STRLEN];
-		ip_prefix_canonicalize(&p);
 		ip_prefix_fmt(&p, buf, sizeof(buf));
 		char hint[IP_PREFIX_STRLEN + 16];
 		snprintf(hint, sizeof(hint), "did you mean %s?", buf);

@@ -1,0 +1,6 @@
+# Topology part of src/config: YAML tree, diagnostics, topology model,
+# loader and validator.
+vgw_add_unit_test(test_config_diag SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_diag.c
+  DEPS vgw_config)
+vgw_add_unit_test(test_config_yaml_tree
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_yaml_tree.c DEPS vgw_config)
