@@ -1,0 +1,389 @@
+/*
+ * src/route against the real kernel, inside the private namespace that
+ * route_interop.sh builds (see the diagram there): va0 192.0.2.1/24 and
+ * va1 198.51.100.1/24 (+ fd00:0::1/64, fd00:1::1/64), gateways .2 / ::2.
+ *
+ * Checks every result twice where it matters: through route_fib_dump and
+ * through "ip route show" text, so a codec bug cannot hide behind a
+ * matching decoder bug.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+
+#include "base/clock.h"
+#include "base/loop.h"
+#include "route/route.h"
+
+static int if_va0, if_va1;
+
+static char *sh(const char *cmd)
+{
+	FILE *f = popen(cmd, "r");
+	assert_non_null(f);
+	size_t cap = 1 << 16, len = 0;
+	char *out = malloc(cap);
+	size_t n;
+	while ((n = fread(out + len, 1, cap - len - 1, f)) > 0) {
+		len += n;
+		if (len + 1 == cap)
+			out = realloc(out, cap *= 2);
+	}
+	out[len] = '\0';
+	pclose(f);
+	return out;
+}
+
+static void assert_sh_contains(const char *cmd, const char *want, bool present)
+{
+	char *out = sh(cmd);
+	if ((strstr(out, want) != NULL) != present)
+		fail_msg("%s: expected %s\"%s\" in:\n%s", cmd,
+			 present ? "" : "no ", want, out);
+	free(out);
+}
+
+static struct ip_prefix pfx(const char *s)
+{
+	struct ip_prefix p;
+	assert_true(ip_prefix_parse(s, &p, true));
+	return p;
+}
+
+static struct route_nexthop nhop(const char *gw, int ifindex, uint16_t w)
+{
+	struct route_nexthop h = { .ifindex = ifindex, .weight = w };
+	if (gw)
+		assert_true(ip_addr_parse(gw, &h.gateway));
+	return h;
+}
+
+struct find {
+	struct ip_prefix want;
+	bool found;
+	long count;
+	struct route_entry e;
+};
+
+static int find_cb(void *arg, const struct route_entry *e)
+{
+	struct find *f = arg;
+	f->count++;
+	if (ip_prefix_eq(&e->prefix, &f->want)) {
+		f->found = true;
+		f->e = *e;
+	}
+	return 0;
+}
+
+static struct find *dump_find(struct route_fib *fib, const char *prefix)
+{
+	struct find *f = calloc(1, sizeof(*f));
+	f->want = pfx(prefix);
+	long n = route_fib_dump(fib, find_cb, f);
+	assert_true(n >= 0);
+	assert_int_equal(n, f->count);
+	return f;
+}
+
+static struct route_fib *fib_open(uint32_t batch)
+{
+	struct route_fib_config cfg = { .batch_size = batch };
+	struct route_fib *fib = route_fib_new(NULL, &cfg);
+	assert_non_null(fib);
+	return fib;
+}
+
+static void assert_counters(struct route_fib *fib, uint64_t inst, uint64_t del,
+			    uint64_t failed)
+{
+	struct route_fib_counters c;
+	route_fib_counters(fib, &c);
+	assert_int_equal(c.installed, inst);
+	assert_int_equal(c.deleted, del);
+	assert_int_equal(c.failed, failed);
+	assert_int_equal(c.pending, 0);
+	assert_int_equal(c.lost, 0);
+}
+
+static void test_link_helpers(void **state)
+{
+	if_va0 = route_link_index("va0");
+	if_va1 = route_link_index("va1");
+	assert_true(if_va0 > 0 && if_va1 > 0);
+	assert_int_equal(route_link_index("nosuchdev0"), -ENODEV);
+	assert_int_equal(route_link_index(""), -EINVAL);
+
+	assert_int_equal(route_link_set_up(if_va1, 1400), 0);
+	assert_sh_contains("ip -o link show dev va1", "mtu 1400", true);
+	assert_int_equal(route_link_set_up(9999, 0), -ENODEV);
+
+	struct ip_prefix local = pfx("169.254.21.0/30");
+	struct ip_addr peer = ip_prefix_host(&local, 1);
+	local.addr = ip_prefix_host(&local, 2);
+	assert_int_equal(route_addr_add(if_va1, &local, &peer), 0);
+	assert_sh_contains("ip -o -4 addr show dev va1",
+			   "169.254.21.2 peer 169.254.21.1/30", true);
+	assert_int_equal(route_addr_add(if_va1, &local, &peer), 0); /* replace */
+	assert_int_equal(route_addr_del(if_va1, &local, &peer), 0);
+	assert_sh_contains("ip -o -4 addr show dev va1", "169.254.21.2", false);
+	assert_int_equal(route_addr_del(if_va1, &local, &peer), -EADDRNOTAVAIL);
+
+	struct ip_prefix l6 = pfx("fd00:99::/64");
+	l6.addr.a[15] = 1;
+	assert_int_equal(route_addr_add(if_va1, &l6, NULL), 0);
+	assert_sh_contains("ip -o -6 addr show dev va1", "fd00:99::1/64", true);
+	assert_int_equal(route_addr_del(if_va1, &l6, NULL), 0);
+}
+
+static void test_v4_single_ecmp_replace_delete(void **state)
+{
+	struct route_fib *fib = fib_open(0);
+	struct ip_prefix p = pfx("10.2.0.0/16");
+	struct route_nexthop one = nhop("192.0.2.2", if_va0, 0);
+	assert_int_equal(route_fib_replace(fib, &p, &one, 1), 0);
+	assert_int_equal(route_fib_sync(fib), 0);
+	assert_sh_contains("ip route show proto 201",
+			   "10.2.0.0/16 via 192.0.2.2 dev va0", true);
+	struct find *f = dump_find(fib, "10.2.0.0/16");
+	assert_true(f->found);
+	assert_int_equal(f->e.n_nexthops, 1);
+	assert_int_equal(f->e.nexthops[0].ifindex, if_va0);
+	assert_int_equal(f->e.protocol, ROUTE_PROTO_VGW);
+	assert_int_equal(f->e.table, ROUTE_TABLE_MAIN);
+	free(f);
+
+	/* Replace by an ECMP set over both tunnels, unequal weights. */
+	struct route_nexthop two[2] = { nhop("192.0.2.2", if_va0, 1),
+					nhop("198.51.100.2", if_va1, 3) };
+	assert_int_equal(route_fib_replace(fib, &p, two, 2), 0);
+	assert_int_equal(route_fib_sync(fib), 0);
+	assert_sh_contains("ip route show proto 201",
+			   "nexthop via 198.51.100.2 dev va1 weight 3", true);
+	f = dump_find(fib, "10.2.0.0/16");
+	assert_int_equal(f->count, 1); /* replaced, not added */
+	assert_int_equal(f->e.n_nexthops, 2);
+	assert_int_equal(f->e.nexthops[0].weight, 1);
+	assert_int_equal(f->e.nexthops[1].weight, 3);
+	assert_int_equal(f->e.nexthops[1].ifindex, if_va1);
+	free(f);
+
+	/* One tunnel down: back to a single path; then a device-only route. */
+	assert_int_equal(route_fib_replace(fib, &p, &two[1], 1), 0);
+	struct route_nexthop p2p = nhop(NULL, if_va1, 0);
+	struct ip_prefix q = pfx("10.3.0.0/16");
+	assert_int_equal(route_fib_replace(fib, &q, &p2p, 1), 0);
+	assert_int_equal(route_fib_sync(fib), 0);
+	assert_sh_contains("ip route show proto 201",
+			   "10.2.0.0/16 via 198.51.100.2 dev va1", true);
+	assert_sh_contains("ip route show proto 201",
+			   "10.3.0.0/16 dev va1 scope link", true);
+
+	assert_int_equal(route_fib_delete(fib, &p), 0);
+	assert_int_equal(route_fib_replace(fib, &q, NULL, 0), 0);
+	assert_int_equal(route_fib_delete(fib, &q), 0); /* already absent */
+	assert_int_equal(route_fib_sync(fib), 0);
+	assert_sh_contains("ip route show proto 201", "10.", false);
+	assert_counters(fib, 4, 3, 0);
+	route_fib_free(fib, false);
+}
+
+static void test_v6_ecmp(void **state)
+{
+	struct route_fib *fib = fib_open(0);
+	struct ip_prefix p = pfx("2001:db8:10::/48");
+	struct route_nexthop two[2] = { nhop("fd00::2", if_va0, 1),
+					nhop("fd00:1::2", if_va1, 2) };
+	assert_int_equal(route_fib_replace(fib, &p, two, 2), 0);
+	assert_int_equal(route_fib_sync(fib), 0);
+	assert_sh_contains("ip -6 route show proto 201",
+			   "nexthop via fd00:1::2 dev va1 weight 2", true);
+	struct find *f = dump_find(fib, "2001:db8:10::/48");
+	assert_true(f->found);
+	assert_int_equal(f->e.n_nexthops, 2);
+	free(f);
+
+	assert_int_equal(route_fib_replace(fib, &p, &two[0], 1), 0);
+	assert_int_equal(route_fib_sync(fib), 0);
+	f = dump_find(fib, "2001:db8:10::/48");
+	assert_int_equal(f->count, 1);
+	assert_int_equal(f->e.n_nexthops, 1);
+	assert_int_equal(f->e.nexthops[0].ifindex, if_va0);
+	free(f);
+	assert_sh_contains("ip -6 route show proto 201", "nexthop", false);
+
+	/* Back to ECMP, then one delete removes every member. */
+	assert_int_equal(route_fib_replace(fib, &p, two, 2), 0);
+	assert_int_equal(route_fib_delete(fib, &p), 0);
+	assert_int_equal(route_fib_sync(fib), 0);
+	assert_sh_contains("ip -6 route show proto 201", "2001:db8:10::", false);
+	assert_counters(fib, 3, 1, 0);
+	route_fib_free(fib, false);
+}
+
+struct fail_log {
+	int n;
+	struct ip_prefix p[8];
+	int err[8];
+	enum route_op op[8];
+};
+
+static void on_fail(void *arg, enum route_op op, const struct ip_prefix *p,
+		    int err)
+{
+	struct fail_log *l = arg;
+	if (l->n < 8) {
+		l->p[l->n] = *p;
+		l->err[l->n] = err;
+		l->op[l->n] = op;
+	}
+	l->n++;
+}
+
+/* Two bad routes inside one batch of ten: exactly they are reported. */
+static void test_failure_mapping(void **state)
+{
+	struct route_fib *fib = fib_open(0);
+	struct fail_log log = { 0 };
+	route_fib_set_fail_cb(fib, on_fail, &log);
+	struct route_nexthop good = nhop("192.0.2.2", if_va0, 0);
+	struct route_nexthop offlink = nhop("203.0.113.9", if_va0, 0);
+	for (int i = 0; i < 10; i++) {
+		char s[32];
+		snprintf(s, sizeof(s), "10.50.%d.0/24", i);
+		struct ip_prefix p = pfx(s);
+		bool bad = i == 3 || i == 7;
+		assert_int_equal(route_fib_replace(fib, &p, bad ? &offlink : &good, 1), 0);
+	}
+	assert_int_equal(route_fib_sync(fib), 0);
+	assert_int_equal(log.n, 2);
+	char a[IP_PREFIX_STRLEN], b[IP_PREFIX_STRLEN];
+	assert_string_equal(ip_prefix_fmt(&log.p[0], a, sizeof(a)), "10.50.3.0/24");
+	assert_string_equal(ip_prefix_fmt(&log.p[1], b, sizeof(b)), "10.50.7.0/24");
+	assert_int_equal(log.err[0], ENETUNREACH);
+	assert_int_equal(log.op[1], ROUTE_OP_REPLACE);
+	assert_counters(fib, 8, 0, 2);
+
+	struct json_object *j = route_fib_stats_json(fib);
+	struct json_object *errs, *cnt;
+	assert_true(json_object_object_get_ex(j, "errors", &errs));
+	assert_true(json_object_object_get_ex(errs, "ENETUNREACH", &cnt));
+	assert_int_equal(json_object_get_int64(cnt), 2);
+	assert_true(json_object_object_get_ex(j, "installed", &cnt));
+	assert_int_equal(json_object_get_int64(cnt), 8);
+	json_object_put(j);
+	route_fib_free(fib, true);
+	assert_sh_contains("ip route show proto 201", "10.50.", false);
+}
+
+/* Routes left by a "crashed" daemon are removed; others' routes are not. */
+static void test_sweep_stale(void **state)
+{
+	char *out = sh("ip route add 10.77.0.0/16 via 192.0.2.2 proto 201 metric 7 && "
+		       "ip route add 10.78.0.0/16 via 192.0.2.2 proto static && "
+		       "ip -6 route add 2001:db8:77::/48 via fd00::2 proto 201 && "
+		       "ip route add 10.79.0.0/16 via 192.0.2.2 proto 201 table 100 && "
+		       "echo ok");
+	assert_string_equal(out, "ok\n");
+	free(out);
+	struct route_fib *fib = fib_open(0);
+	assert_int_equal(route_fib_sweep_stale(fib), 2);
+	assert_sh_contains("ip route show proto 201", "10.77.", false);
+	assert_sh_contains("ip -6 route show proto 201", "2001:db8:77::", false);
+	assert_sh_contains("ip route show", "10.78.0.0/16", true);
+	assert_sh_contains("ip route show table 100", "10.79.0.0/16", true);
+	assert_int_equal(route_fib_sweep_stale(fib), 0);
+	route_fib_free(fib, false);
+	free(sh("ip route del 10.78.0.0/16; ip route flush table 100"));
+}
+
+/* With a loop: replace() only queues; the loop flushes and reads the ACK. */
+static void test_loop_async(void **state)
+{
+	struct loop *loop = loop_new(&clock_system);
+	assert_non_null(loop);
+	struct route_fib *fib = route_fib_new(loop, NULL);
+	assert_non_null(fib);
+	struct route_nexthop good = nhop("192.0.2.2", if_va0, 0);
+	for (int i = 0; i < 100; i++) {
+		struct ip_prefix p = { ip_addr_v4(0x0a600000u + ((uint32_t)i << 8)), 24 };
+		assert_int_equal(route_fib_replace(fib, &p, &good, 1), 0);
+	}
+	struct route_fib_counters c;
+	route_fib_counters(fib, &c);
+	assert_int_equal(c.pending, 100);
+	assert_int_equal(c.batches, 0);
+	for (int i = 0; i < 10 && (route_fib_counters(fib, &c), c.pending); i++)
+		assert_true(loop_run_once(loop, 100) >= 0);
+	assert_int_equal(c.pending, 0);
+	assert_int_equal(c.installed, 100);
+	assert_int_equal(c.batches, 1);
+	route_fib_free(fib, true);
+	assert_sh_contains("ip route show proto 201", "10.96.", false);
+	loop_free(loop);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int count_cb(void *arg, const struct route_entry *e)
+{
+	(*(long *)arg)++;
+	return 0;
+}
+
+static void test_bulk_100k(void **state)
+{
+	enum { N = 100000 };
+	struct route_fib *fib = fib_open(0);
+	struct route_nexthop two[2] = { nhop("192.0.2.2", if_va0, 1),
+					nhop("198.51.100.2", if_va1, 1) };
+	double t0 = now_s();
+	for (uint32_t i = 0; i < N; i++) {
+		struct ip_prefix p = { ip_addr_v4(0x0b000000u + i), 32 };
+		assert_int_equal(route_fib_replace(fib, &p, &two[i % 2], 1), 0);
+	}
+	assert_int_equal(route_fib_sync(fib), 0);
+	double t1 = now_s();
+	long seen = 0;
+	assert_int_equal(route_fib_dump(fib, count_cb, &seen), N);
+	double t2 = now_s();
+	assert_int_equal(route_fib_sweep_stale(fib), N);
+	double t3 = now_s();
+	struct route_fib_counters c;
+	route_fib_counters(fib, &c);
+	assert_int_equal(c.installed, N);
+	assert_int_equal(c.failed, 0);
+	printf("route bulk: install %d routes %.3f s (%.0f routes/s, %llu batches); "
+	       "dump %.3f s; sweep %.3f s (%.0f routes/s)\n",
+	       N, t1 - t0, N / (t1 - t0), (unsigned long long)c.batches,
+	       t2 - t1, t3 - t2, N / (t3 - t2));
+	route_fib_free(fib, false);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_link_helpers),
+		cmocka_unit_test(test_v4_single_ecmp_replace_delete),
+		cmocka_unit_test(test_v6_ecmp),
+		cmocka_unit_test(test_failure_mapping),
+		cmocka_unit_test(test_sweep_stale),
+		cmocka_unit_test(test_loop_async),
+		cmocka_unit_test(test_bulk_100k),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
