@@ -37,7 +37,7 @@ struct pair {
 static void pair_init(struct pair *x, const struct suite *s, bool esn,
 		      uint32_t window)
 {
-	uint8_t k[64];
+	uint8_t k[72];
 	for (size_t i = 0; i < sizeof(k); i++)
 		k[i] = (uint8_t)(i * 31 + s->integ);
 	x->ek = secret_dup(k, crypto_encr_keymat_len(s->encr, s->bits));
