@@ -1,0 +1,154 @@
+/*
+ * route_bench: installs N IPv4 /24 routes through src/route and reports
+ * time and memory. Meant to run inside the private namespace that
+ * bench/route/run.sh creates (it needs interfaces va0/va1 with gateways
+ * 192.0.2.2 / 198.51.100.2); never run it in the host namespace.
+ *
+ * Usage: route_bench [-n routes] [-b batch] [-e]   (-e: 2-way ECMP)
+ * Phases: install, replace (the other path set), dump, delete (sweep).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "route/route.h"
+
+struct mem {
+	long slab_kb, avail_kb, rss_kb;
+};
+
+static long meminfo_kb(const char *path, const char *key)
+{
+	FILE *f = fopen(path, "r");
+	char line[256];
+	long v = -1;
+	size_t klen = strlen(key);
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, key, klen) == 0 && line[klen] == ':')
+			v = strtol(line + klen + 1, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+static struct mem mem_now(void)
+{
+	return (struct mem){ meminfo_kb("/proc/meminfo", "Slab"),
+			     meminfo_kb("/proc/meminfo", "MemAvailable"),
+			     meminfo_kb("/proc/self/status", "VmRSS") };
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int count_cb(void *arg, const struct route_entry *e)
+{
+	(void)e;
+	(*(long *)arg)++;
+	return 0;
+}
+
+/* Route i: 32.0.0.0/24 + i (1M routes end at 47.255.255.0/24). */
+static struct ip_prefix bench_prefix(uint32_t i)
+{
+	return (struct ip_prefix){ ip_addr_v4(0x20000000u + (i << 8)), 24 };
+}
+
+static int install_all(struct route_fib *fib, uint32_t n,
+		       const struct route_nexthop *nh, size_t nnh)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		struct ip_prefix p = bench_prefix(i);
+		int rc = route_fib_replace(fib, &p, nh, nnh);
+		if (rc < 0) {
+			fprintf(stderr, "replace %u: %s\n", i, strerror(-rc));
+			return rc;
+		}
+	}
+	return route_fib_sync(fib);
+}
+
+static void report(const char *phase, uint32_t n, double secs)
+{
+	printf("%-8s %8u routes %8.3f s %10.0f routes/s\n", phase, n, secs,
+	       n / secs);
+}
+
+static int run(uint32_t n, uint32_t batch, bool ecmp)
+{
+	struct route_fib_config cfg = { .batch_size = batch };
+	struct route_fib *fib = route_fib_new(NULL, &cfg);
+	int a = route_link_index("va0"), b = route_link_index("va1");
+	if (fib == NULL || a < 0 || b < 0) {
+		fprintf(stderr, "setup failed (inside run.sh's namespace?)\n");
+		return 1;
+	}
+	struct route_nexthop one = { .ifindex = a };
+	struct route_nexthop two[2] = { { .ifindex = a }, { .ifindex = b } };
+	ip_addr_parse("192.0.2.2", &one.gateway);
+	two[0].gateway = one.gateway;
+	ip_addr_parse("198.51.100.2", &two[1].gateway);
+
+	struct mem m0 = mem_now();
+	double t0 = now_s();
+	if (install_all(fib, n, ecmp ? two : &one, ecmp ? 2 : 1) < 0)
+		return 1;
+	double t1 = now_s();
+	struct mem m1 = mem_now();
+	report("install", n, t1 - t0);
+	if (install_all(fib, n, ecmp ? &one : two, ecmp ? 1 : 2) < 0)
+		return 1;
+	double t2 = now_s();
+	report("replace", n, t2 - t1);
+	long seen = 0;
+	long d = route_fib_dump(fib, count_cb, &seen);
+	double t3 = now_s();
+	report("dump", (uint32_t)seen, t3 - t2);
+	long swept = route_fib_sweep_stale(fib);
+	double t4 = now_s();
+	report("delete", (uint32_t)(swept > 0 ? swept : 0), t4 - t3);
+
+	struct route_fib_counters c;
+	route_fib_counters(fib, &c);
+	printf("batch %u, %llu sendmsg calls, failed %llu, lost %llu, dump %ld\n",
+	       batch, (unsigned long long)c.batches,
+	       (unsigned long long)c.failed, (unsigned long long)c.lost, d);
+	printf("kernel memory after install: Slab +%ld KiB, MemAvailable -%ld KiB "
+	       "(%.0f bytes/route by MemAvailable)\n",
+	       m1.slab_kb - m0.slab_kb, m0.avail_kb - m1.avail_kb,
+	       (double)(m0.avail_kb - m1.avail_kb) * 1024.0 / n);
+	printf("route_bench RSS: %ld KiB before, %ld KiB after install\n",
+	       m0.rss_kb, m1.rss_kb);
+	route_fib_free(fib, false);
+	return (c.failed || c.lost || seen != (long)n || swept != (long)n) ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	uint32_t n = 1000000, batch = 0;
+	bool ecmp = false;
+	int opt;
+	while ((opt = getopt(argc, argv, "n:b:e")) != -1) {
+		switch (opt) {
+		case 'n': n = (uint32_t)strtoul(optarg, NULL, 10); break;
+		case 'b': batch = (uint32_t)strtoul(optarg, NULL, 10); break;
+		case 'e': ecmp = true; break;
+		default:
+			fprintf(stderr, "usage: %s [-n routes] [-b batch] [-e]\n",
+				argv[0]);
+			return 2;
+		}
+	}
+	if (n == 0 || n > (1u << 24)) {
+		fprintf(stderr, "routes must be 1..16777216\n");
+		return 2;
+	}
+	return run(n, batch, ecmp);
+}
