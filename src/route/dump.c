@@ -96,6 +96,9 @@ long route_fib_dump(struct route_fib *fib, route_dump_fn cb, void *arg)
 		ret = -ENOMEM;
 		goto out;
 	}
+	ret = route_fib_sync(fib); /* the dump shows what we have sent */
+	if (ret < 0)
+		goto out;
 	d->fib = fib;
 	d->cb = cb;
 	d->arg = arg;

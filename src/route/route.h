@@ -129,8 +129,8 @@ struct route_entry {
 typedef int (*route_dump_fn)(void *arg, const struct route_entry *e);
 
 /*
- * Synchronously dumps our routes (table and protocol of fib, IPv4 then
- * IPv6) on a separate socket. Returns the number of routes seen, the callback's
+ * Syncs (so queued updates are visible), then synchronously dumps our routes
+ * (table and protocol of fib, IPv4 then IPv6) on a separate socket. Returns the number of routes seen, the callback's
  * non-zero value, or -errno. Malformed kernel messages are skipped and counted.
  */
 long route_fib_dump(struct route_fib *fib, route_dump_fn cb, void *arg);
