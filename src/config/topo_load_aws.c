@@ -23,7 +23,7 @@ static const struct ytree_enum dpd_actions[] = {
 	{ "restart", TOPO_DPD_RESTART }, { NULL, 0 },
 };
 static const struct ytree_enum ike_versions[] = {
-	{ "ikev1", TOPO_IKEV1 }, { "ikev2", TOPO_IKEV2 }, { NULL, 0 },
+	{ "ikev1", 0 }, { "ikev2", 1 }, { NULL, 0 }, /* bit positions */
 };
 static const struct ytree_enum aws_encryptions[] = {
 	{ "AES128", TOPO_ALG_AES128 },

@@ -116,8 +116,9 @@ static void check_tunnels(struct topo_vd *v)
 			bool found = false;
 			for (size_t j = 0; j < gw->n_apipa[inst] && !found; j++)
 				found = ip_addr_eq(&gw->apipa[inst][j], &peer);
-			if (!tun->inside_cidr_set || found)
-				continue;
+			if (!tun->inside_cidr_set || found ||
+			    (v->t->azure.lngs_given && v->l.tunnel_lng[i][k] < 0))
+				continue; /* no Azure side: warned elsewhere */
 			topo_vd_report(v, DIAG_ERROR, &tun->inside_cidr_at,
 				       "azure.apipa.missing",
 				       "add it to the instance's "

@@ -26,13 +26,15 @@ static void custom_missing(struct topo_vd *v, const struct topo_connection *c,
 {
 	const struct topo_azure_gateway *gw = &v->t->azure.gateway;
 	char s[IP_PREFIX_STRLEN], w[IP_PREFIX_STRLEN];
-	const struct topo_pos *at = c->custom_bgp_set ? &c->custom_bgp_at
-						       : &c->name_at;
-	if (!gw->apipa_set || gw->n_apipa[0] == 0)
+	const struct topo_pos *at = &c->custom_bgp_at;
+	if (!gw->apipa_set || (size_t)inst >= gw->n_apipa_lists ||
+	    gw->n_apipa[inst] == 0)
 		return; /* planned: the planner fills both in */
-	topo_vd_ip(&gw->apipa[0][0], s);
+	/* Each instance falls back to the first address of its own list. */
+	const struct ip_addr *first = &gw->apipa[inst][0];
+	topo_vd_ip(first, s);
 	topo_vd_ip(want, w);
-	if (ip_addr_eq(&gw->apipa[0][0], want))
+	if (ip_addr_eq(first, want))
 		topo_vd_report(v, DIAG_WARNING, at, "conn.custom_bgp_missing",
 			       "set custom_bgp_addresses explicitly",
 			       "no %s custom BGP address: the connection "
