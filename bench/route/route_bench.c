@@ -4,7 +4,9 @@
  * bench/route/run.sh creates (it needs interfaces va0/va1 with gateways
  * 192.0.2.2 / 198.51.100.2); never run it in the host namespace.
  *
- * Usage: route_bench [-n routes] [-b batch] [-e]   (-e: 2-way ECMP)
+ * Usage: route_bench [-n routes] [-b batch] [-e] [-f]
+ *   -e: 2-way ECMP; -f: every route has an off-link gateway, so the kernel
+ *   rejects all of them (measures error reporting at scale).
  * Phases: install, replace (the other path set), dump, delete (sweep).
  */
 #include <stdio.h>
@@ -81,6 +83,39 @@ static void report(const char *phase, uint32_t n, double secs)
 	       n / secs);
 }
 
+static int fail_cb_count;
+
+static void on_fail(void *arg, enum route_op op, const struct ip_prefix *p,
+		    int err)
+{
+	(void)arg, (void)op, (void)p, (void)err;
+	fail_cb_count++;
+}
+
+/* Every route rejected (ENETUNREACH): each must be reported, none lost. */
+static int run_failing(uint32_t n, uint32_t batch)
+{
+	struct route_fib_config cfg = { .batch_size = batch };
+	struct route_fib *fib = route_fib_new(NULL, &cfg);
+	int a = route_link_index("va0");
+	if (fib == NULL || a < 0)
+		return 1;
+	route_fib_set_fail_cb(fib, on_fail, NULL);
+	struct route_nexthop bad = { .ifindex = a };
+	ip_addr_parse("203.0.113.9", &bad.gateway);
+	double t0 = now_s();
+	if (install_all(fib, n, &bad, 1) < 0)
+		return 1;
+	report("failing", n, now_s() - t0);
+	struct route_fib_counters c;
+	route_fib_counters(fib, &c);
+	printf("failed %llu, callbacks %d, lost %llu, installed %llu\n",
+	       (unsigned long long)c.failed, fail_cb_count,
+	       (unsigned long long)c.lost, (unsigned long long)c.installed);
+	route_fib_free(fib, false);
+	return c.failed == n && (uint32_t)fail_cb_count == n ? 0 : 1;
+}
+
 static int run(uint32_t n, uint32_t batch, bool ecmp)
 {
 	struct route_fib_config cfg = { .batch_size = batch };
@@ -133,15 +168,16 @@ static int run(uint32_t n, uint32_t batch, bool ecmp)
 int main(int argc, char **argv)
 {
 	uint32_t n = 1000000, batch = 0;
-	bool ecmp = false;
+	bool ecmp = false, failing = false;
 	int opt;
-	while ((opt = getopt(argc, argv, "n:b:e")) != -1) {
+	while ((opt = getopt(argc, argv, "n:b:ef")) != -1) {
 		switch (opt) {
 		case 'n': n = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'b': batch = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'e': ecmp = true; break;
+		case 'f': failing = true; break;
 		default:
-			fprintf(stderr, "usage: %s [-n routes] [-b batch] [-e]\n",
+			fprintf(stderr, "usage: %s [-n routes] [-b batch] [-e] [-f]\n",
 				argv[0]);
 			return 2;
 		}
@@ -150,5 +186,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "routes must be 1..16777216\n");
 		return 2;
 	}
-	return run(n, batch, ecmp);
+	return failing ? run_failing(n, batch) : run(n, batch, ecmp);
 }

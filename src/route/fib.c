@@ -38,6 +38,13 @@
 #define ROUTE_RCVBUF (16 << 20)
 #define ROUTE_RX_CAP (64 << 10)
 #define ROUTE_WAIT_MS 10000
+/*
+ * Upper bound of the receive-buffer space one error reply takes (skb
+ * truesize). A batch whose every message fails must fit in the receive
+ * buffer, so batch_size is capped at rcvbuf / this.
+ */
+#define ROUTE_ERR_TRUESIZE 2048
+#define ROUTE_BATCH_MIN 16
 
 static void fib_on_readable(void *arg, int fd, uint32_t events);
 static void fib_on_flush_timer(void *arg);
@@ -51,7 +58,7 @@ static void set_buf(struct route_fib *fib, int force_opt, int opt, int bytes)
 		setsockopt(fib->fd, SOL_SOCKET, opt, &bytes, sizeof(bytes));
 }
 
-static int fib_open_socket(struct route_fib *fib, size_t batch_bytes)
+static int fib_open_socket(struct route_fib *fib)
 {
 	fib->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (fib->nl == NULL)
@@ -63,9 +70,16 @@ static int fib_open_socket(struct route_fib *fib, size_t batch_bytes)
 	if (mnl_socket_bind(fib->nl, 0, MNL_SOCKET_AUTOPID) < 0)
 		return -errno;
 	fib->portid = mnl_socket_get_portid(fib->nl);
-	/* netlink_sendmsg refuses messages larger than sndbuf - 32. */
-	set_buf(fib, SO_SNDBUFFORCE, SO_SNDBUF, (int)(batch_bytes + 65536));
 	set_buf(fib, SO_RCVBUFFORCE, SO_RCVBUF, ROUTE_RCVBUF);
+	int rcvbuf = 0;
+	socklen_t sl = sizeof(rcvbuf);
+	if (getsockopt(fib->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &sl) < 0)
+		return -errno;
+	uint32_t max = (uint32_t)rcvbuf / ROUTE_ERR_TRUESIZE;
+	if (max < ROUTE_BATCH_MIN)
+		max = ROUTE_BATCH_MIN;
+	if (fib->batch_size > max)
+		fib->batch_size = max;
 	return 0;
 }
 
@@ -115,10 +129,13 @@ struct route_fib *route_fib_new(struct loop *loop,
 	log_limit_init(&fib->log_limit, 10, 10);
 	loop_timer_init(&fib->flush_timer, fib_on_flush_timer, fib);
 
+	int rc = fib_open_socket(fib); /* may lower batch_size */
 	size_t cap = (size_t)fib->batch_size * ROUTE_BYTES_PER_MSG + 8192;
-	int rc = fib_alloc_batches(fib, cap);
 	if (rc == 0)
-		rc = fib_open_socket(fib, cap);
+		rc = fib_alloc_batches(fib, cap);
+	/* netlink_sendmsg refuses messages larger than sndbuf - 32. */
+	if (rc == 0)
+		set_buf(fib, SO_SNDBUFFORCE, SO_SNDBUF, (int)(cap + 65536));
 	if (rc == 0 && loop != NULL)
 		rc = loop_io_add(loop, fib->fd, EPOLLIN, fib_on_readable, fib);
 	if (rc < 0) {
@@ -390,6 +407,12 @@ int route_fib_flush(struct route_fib *fib)
 	fib->ring[(fib->ring_head + fib->ring_len) % ROUTE_INFLIGHT_MAX] = fib->fill;
 	fib->ring_len++;
 	fib->fill = free_batch(fib);
+	/*
+	 * rtnetlink has usually answered by now (it runs in sendmsg's
+	 * context): read the replies at once so error replies never pile up
+	 * across batches. Anything later is read on the loop.
+	 */
+	fib_read(fib);
 	return 0;
 }
 

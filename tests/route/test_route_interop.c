@@ -285,6 +285,33 @@ static void test_failure_mapping(void **state)
 	assert_sh_contains("ip route show proto 201", "10.50.", false);
 }
 
+static void count_fail(void *arg, enum route_op op, const struct ip_prefix *p,
+		       int err)
+{
+	(*(long *)arg)++;
+}
+
+/*
+ * 20,000 rejected routes with an oversized batch_size: the batch is capped
+ * so that every error reply fits in the receive buffer; none may be lost.
+ */
+static void test_failures_at_scale(void **state)
+{
+	enum { N = 20000 };
+	struct route_fib *fib = fib_open(1u << 20);
+	long fails = 0;
+	route_fib_set_fail_cb(fib, count_fail, &fails);
+	struct route_nexthop offlink = nhop("203.0.113.9", if_va0, 0);
+	for (uint32_t i = 0; i < N; i++) {
+		struct ip_prefix p = { ip_addr_v4(0x0c000000u + (i << 8)), 24 };
+		assert_int_equal(route_fib_replace(fib, &p, &offlink, 1), 0);
+	}
+	assert_int_equal(route_fib_sync(fib), 0);
+	assert_int_equal(fails, N);
+	assert_counters(fib, 0, 0, N);
+	route_fib_free(fib, false);
+}
+
 /* Routes left by a "crashed" daemon are removed; others' routes are not. */
 static void test_sweep_stale(void **state)
 {
@@ -381,6 +408,7 @@ int main(void)
 		cmocka_unit_test(test_v4_single_ecmp_replace_delete),
 		cmocka_unit_test(test_v6_ecmp),
 		cmocka_unit_test(test_failure_mapping),
+		cmocka_unit_test(test_failures_at_scale),
 		cmocka_unit_test(test_sweep_stale),
 		cmocka_unit_test(test_loop_async),
 		cmocka_unit_test(test_bulk_100k),
