@@ -109,7 +109,8 @@ static void check_subnets(struct topo_vd *v)
 			if (ip_prefix_overlaps(&s->prefix,
 					       &vn->subnets[j].prefix))
 				topo_vd_report(v, DIAG_ERROR, &s->prefix_at,
-					       "azure.subnet.overlap", NULL,
+					       "azure.subnet.overlap",
+					       "subnets of a VNet are disjoint",
 					       "subnet %s overlaps subnet "
 					       "'%s' (%s)",
 					       topo_vd_pfx(&s->prefix, a),
