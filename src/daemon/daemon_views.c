@@ -1,0 +1,138 @@
+/*
+ * Control socket commands: the views vgwctl shows (docs/control-protocol.md).
+ * Each handler builds one JSON object from the modules' own introspection.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <json-c/json.h>
+
+#include "base/addr.h"
+#include "bgp/bgp.h"
+#include "config/dconf.h"
+#include "ctl/ctl.h"
+#include "daemon/daemon_priv.h"
+#include "daemon/views.h"
+#include "route/route.h"
+
+static bool cmd_status(void *arg, struct json_object *args,
+		       struct json_object **data, char *err, size_t errlen)
+{
+	struct vgwd *d = arg;
+	(void)args;
+	(void)err;
+	(void)errlen;
+	struct json_object *o = json_object_new_object();
+	char buf[IP_ADDR_STRLEN];
+	json_object_object_add(o, "name", json_object_new_string(d->cfg->name));
+	json_object_object_add(o, "role", json_object_new_string(dconf_role_name(d->cfg->role)));
+	json_object_object_add(o, "version", json_object_new_string("0.1.0"));
+	json_object_object_add(o, "config", json_object_new_string(d->cfg->source));
+	json_object_object_add(o, "outside_address",
+			       json_object_new_string(ip_addr_fmt(&d->cfg->outside_address, buf, sizeof(buf))));
+	json_object_object_add(o, "uptime_s",
+			       json_object_new_int64(vtime_diff_ms(loop_now(d->loop), d->started) / 1000));
+	json_object_object_add(o, "tunnels", json_object_new_int64((int64_t)d->n_tunnels));
+	json_object_object_add(o, "bgp_neighbors", json_object_new_int64((int64_t)d->cfg->bgp.n_neighbors));
+	json_object_object_add(o, "loc_rib_prefixes",
+			       json_object_new_int64(d->bgp ? (int64_t)bgp_route_count(d->bgp) : 0));
+	*data = o;
+	return true;
+}
+
+static bool cmd_bgp(void *arg, struct json_object *args,
+		    struct json_object **data, char *err, size_t errlen)
+{
+	struct vgwd *d = arg;
+	(void)args;
+	if (d->bgp == NULL) {
+		snprintf(err, errlen, "BGP is not configured on %s", d->cfg->name);
+		return false;
+	}
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "asn", json_object_new_int64(d->cfg->bgp.asn));
+	json_object_object_add(o, "peers", bgp_peers_json(d->bgp));
+	*data = o;
+	return true;
+}
+
+static bool cmd_routes(void *arg, struct json_object *args,
+		       struct json_object **data, char *err, size_t errlen)
+{
+	struct vgwd *d = arg;
+	struct json_object *v;
+	struct bgp_route_filter f = { .limit = 10000 };
+	struct ip_prefix p;
+	if (d->bgp == NULL) {
+		snprintf(err, errlen, "BGP is not configured on %s", d->cfg->name);
+		return false;
+	}
+	if (args && json_object_object_get_ex(args, "prefix", &v)) {
+		if (!ip_prefix_parse(json_object_get_string(v), &p, false)) {
+			snprintf(err, errlen, "bad prefix '%.60s'", json_object_get_string(v));
+			return false;
+		}
+		f.prefix = &p;
+	}
+	if (args && json_object_object_get_ex(args, "limit", &v))
+		f.limit = (size_t)json_object_get_int64(v);
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "routes", bgp_routes_json(d->bgp, &f));
+	json_object_object_add(o, "count", json_object_new_int64((int64_t)bgp_route_count(d->bgp)));
+	json_object_object_add(o, "fib", d->fib ? route_fib_stats_json(d->fib) : NULL);
+	*data = o;
+	return true;
+}
+
+static bool cmd_reload(void *arg, struct json_object *args,
+		       struct json_object **data, char *err, size_t errlen)
+{
+	struct vgwd *d = arg;
+	(void)args;
+	if (vgwd_reload(d) < 0) {
+		snprintf(err, errlen, "reload failed: the config has errors (see the daemon log); the running config is unchanged");
+		return false;
+	}
+	*data = json_object_new_object();
+	return true;
+}
+
+static bool tunnel_admin(struct vgwd *d, struct json_object *args, bool up,
+			 struct json_object **data, char *err, size_t errlen)
+{
+	struct json_object *v;
+	if (args == NULL || !json_object_object_get_ex(args, "name", &v)) {
+		snprintf(err, errlen, "missing argument 'name'");
+		return false;
+	}
+	const char *name = json_object_get_string(v);
+	if (vgwd_tunnel_admin(d, name, up) < 0) {
+		snprintf(err, errlen, "no tunnel named '%.64s'", name);
+		return false;
+	}
+	*data = json_object_new_object();
+	return true;
+}
+
+static bool cmd_tunnel_down(void *arg, struct json_object *args,
+			    struct json_object **data, char *err, size_t errlen)
+{
+	return tunnel_admin(arg, args, false, data, err, errlen);
+}
+
+static bool cmd_tunnel_up(void *arg, struct json_object *args,
+			  struct json_object **data, char *err, size_t errlen)
+{
+	return tunnel_admin(arg, args, true, data, err, errlen);
+}
+
+const struct ctl_command vgwd_commands[] = {
+	{ "show status", true, "daemon summary", cmd_status },
+	{ "show connections", true, "tunnels as Azure's Connections page", vgwd_view_connections },
+	{ "show tunnels", true, "tunnels as AWS's Tunnel details", vgwd_view_tunnels },
+	{ "show bgp", true, "BGP peers", cmd_bgp },
+	{ "show routes", true, "Loc-RIB and FIB", cmd_routes },
+	{ "reload", false, "re-read the config file", cmd_reload },
+	{ "tunnel down", false, "take a tunnel administratively down", cmd_tunnel_down },
+	{ "tunnel up", false, "bring an administratively down tunnel back", cmd_tunnel_up },
+};
+const size_t vgwd_n_commands = sizeof(vgwd_commands) / sizeof(vgwd_commands[0]);
