@@ -235,7 +235,9 @@ static void check_outside(struct chk *k, const struct dconf_tunnel *t,
 		       "dconf.tunnel.ports", "defaults are 500 and 4500",
 		       "ike_port and natt_port must be distinct non-zero "
 		       "ports");
-	if (t->psk == NULL || t->psk->len == 0)
+	/* A built config may name a psk_file it has not read (the planner
+	 * when the topology holds no key); the loader always reads it. */
+	if ((t->psk == NULL || t->psk->len == 0) && t->psk_file[0] == '\0')
 		report(k, DIAG_ERROR, S_TUNNEL, i, "psk", "dconf.tunnel.psk",
 		       "set psk or psk_file", "no pre-shared key");
 }
