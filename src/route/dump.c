@@ -17,8 +17,6 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
-#define ROUTE_DUMP_RX (64 << 10) /* kernel dump skbs are <= 32 KiB */
-#define ROUTE_DUMP_TIMEOUT_MS 10000
 #define ROUTE_SWEEP_ROUNDS 3
 
 struct dump_ctx {
@@ -41,58 +39,28 @@ static int dump_msg(const struct nlmsghdr *nlh, void *data)
 	if (d->e.table != d->fib->key.table ||
 	    d->e.protocol != d->fib->key.protocol)
 		return MNL_CB_OK;
+	if (d->e.n_nexthops == 0 && d->e.nh_id != 0)
+		d->e.n_nexthops = route_nhobj_expand(&d->fib->nhreg, d->e.nh_id,
+						     d->e.nexthops);
 	d->seen++;
 	d->stop = d->cb(d->arg, &d->e);
 	return d->stop ? MNL_CB_STOP : MNL_CB_OK;
 }
 
-static int dump_recv(struct mnl_socket *nl, uint8_t *rx, uint32_t seq,
-		     struct dump_ctx *d)
+static int dump_family(struct dump_ctx *d, uint8_t family)
 {
-	uint32_t portid = mnl_socket_get_portid(nl);
-	int rc;
-	do {
-		struct pollfd pfd = { .fd = mnl_socket_get_fd(nl), .events = POLLIN };
-		rc = poll(&pfd, 1, ROUTE_DUMP_TIMEOUT_MS);
-		if (rc <= 0)
-			return rc == 0 ? -ETIMEDOUT : -errno;
-		ssize_t n = mnl_socket_recvfrom(nl, rx, ROUTE_DUMP_RX);
-		if (n < 0)
-			return -errno;
-		rc = mnl_cb_run(rx, (size_t)n, seq, portid, dump_msg, d);
-		if (rc < 0)
-			return -errno;
-	} while (rc > 0);
-	return 0;
-}
-
-static int dump_family(struct dump_ctx *d, uint8_t family, uint8_t *rx)
-{
-	struct mnl_socket *nl = route_nl_open();
-	if (nl == NULL)
-		return -errno;
-	int one = 1;
-	mnl_socket_setsockopt(nl, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
-	uint32_t seq = 1;
-	size_t len = route_msg_dump_request(rx, ROUTE_DUMP_RX, family,
-					    d->fib->key.table,
-					    d->fib->key.protocol, seq);
-	int rc = 0;
-	if (mnl_socket_sendto(nl, rx, len) < 0)
-		rc = -errno;
-	else
-		rc = dump_recv(nl, rx, seq, d);
-	mnl_socket_close(nl);
-	return rc;
+	uint64_t req[64];
+	route_msg_dump_request(req, sizeof(req), family, d->fib->key.table,
+			       d->fib->key.protocol, 1);
+	return route_nl_dump(req, true, dump_msg, d);
 }
 
 long route_fib_dump(struct route_fib *fib, route_dump_fn cb, void *arg)
 {
 	static const uint8_t families[] = { AF_INET, AF_INET6 };
 	struct dump_ctx *d = calloc(1, sizeof(*d));
-	uint8_t *rx = malloc(ROUTE_DUMP_RX);
 	long ret = 0;
-	if (d == NULL || rx == NULL) {
+	if (d == NULL) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -103,7 +71,7 @@ long route_fib_dump(struct route_fib *fib, route_dump_fn cb, void *arg)
 	d->cb = cb;
 	d->arg = arg;
 	for (size_t i = 0; i < sizeof(families) && d->stop == 0; i++) {
-		int rc = dump_family(d, families[i], rx);
+		int rc = dump_family(d, families[i]);
 		if (rc < 0) {
 			ret = rc;
 			goto out;
@@ -111,7 +79,6 @@ long route_fib_dump(struct route_fib *fib, route_dump_fn cb, void *arg)
 	}
 	ret = d->stop ? d->stop : d->seen;
 out:
-	free(rx);
 	free(d);
 	return ret;
 }
@@ -177,5 +144,10 @@ long route_fib_sweep_stale(struct route_fib *fib)
 		if (found == 0)
 			break;
 	}
+	/* Then the nexthop objects of our protocol (and any route of another
+	 * table still using one, which the kernel deletes with it). */
+	long nh = route_nhobj_sweep(&fib->nhreg);
+	if (nh < 0)
+		return nh;
 	return (long)(fib->c.deleted - before);
 }

@@ -107,6 +107,7 @@ static void fib_release(struct route_fib *fib)
 		mnl_socket_close(fib->nl);
 	for (size_t i = 0; i <= ROUTE_INFLIGHT_MAX; i++)
 		free(fib->batches[i].buf);
+	route_nhobj_clear(&fib->nhreg);
 	free(fib->rx);
 	free(fib);
 }
@@ -126,6 +127,8 @@ struct route_fib *route_fib_new(struct loop *loop,
 	fib->key.protocol = d.protocol ? d.protocol : ROUTE_PROTO_VGW;
 	fib->key.metric = d.metric;
 	fib->batch_size = d.batch_size ? d.batch_size : ROUTE_BATCH_DEFAULT;
+	fib->nh_objects = d.nexthop_objects;
+	route_nhobj_init(&fib->nhreg, fib->key.protocol);
 	log_limit_init(&fib->log_limit, 10, 10);
 	loop_timer_init(&fib->flush_timer, fib_on_flush_timer, fib);
 
@@ -435,7 +438,13 @@ int route_fib_enqueue(struct route_fib *fib, const struct route_msg_key *k,
 	int rc = route_msg_check(p, nh, n);
 	if (rc < 0)
 		return rc;
-	size_t need = route_msg_size(p, nh, n);
+	uint32_t nh_id = 0;
+	if (fib->nh_objects && n > 0) {
+		rc = route_nhobj_resolve(&fib->nhreg, p->addr.family, nh, n, &nh_id);
+		if (rc < 0)
+			return rc;
+	}
+	size_t need = route_msg_size(p, nh, n, nh_id);
 	struct route_batch *b = &fib->batches[fib->fill];
 	if (b->n_msgs >= fib->batch_size || b->len + need > b->cap) {
 		rc = route_fib_flush(fib);
@@ -445,7 +454,7 @@ int route_fib_enqueue(struct route_fib *fib, const struct route_msg_key *k,
 	}
 	uint32_t seq = ++fib->seq;
 	size_t len = route_msg_build(b->buf + b->len, b->cap - b->len, k, p, nh,
-				     n, seq, false);
+				     n, nh_id, seq, false);
 	if (len == 0)
 		return -EINVAL;
 	if (b->n_msgs == 0)

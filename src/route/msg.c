@@ -8,6 +8,7 @@
  *   RTA_DST     4|16 bytes
  *   RTA_PRIORITY u32  (the metric; part of the route's key)
  *   single path:  RTA_OIF u32, [RTA_GATEWAY 4|16]
+ *   nexthop object: RTA_NH_ID u32 (kernel >= 5.3; see nhobj.c)
  *   ECMP:         RTA_MULTIPATH { struct rtnexthop {len, flags, hops =
  *                 weight-1, ifindex}, [RTA_GATEWAY] } x n
  *
@@ -57,12 +58,14 @@ static size_t nexthop_attrs_size(const struct route_nexthop *h)
 }
 
 size_t route_msg_size(const struct ip_prefix *p,
-		      const struct route_nexthop *nh, size_t n)
+		      const struct route_nexthop *nh, size_t n, uint32_t nh_id)
 {
 	size_t sz = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct rtmsg));
 	sz += attr_size(sizeof(uint32_t)) * 2; /* table, priority */
 	sz += attr_size(ip_addr_len(&p->addr));
-	if (n == 1) {
+	if (n > 0 && nh_id != 0) {
+		sz += attr_size(sizeof(uint32_t));
+	} else if (n == 1) {
 		sz += attr_size(sizeof(uint32_t)) + nexthop_attrs_size(&nh[0]);
 	} else if (n > 1) {
 		sz += MNL_ATTR_HDRLEN;
@@ -103,10 +106,11 @@ static bool any_gateway(const struct route_nexthop *nh, size_t n)
 
 size_t route_msg_build(void *buf, size_t cap, const struct route_msg_key *k,
 		       const struct ip_prefix *p,
-		       const struct route_nexthop *nh, size_t n, uint32_t seq,
-		       bool ack)
+		       const struct route_nexthop *nh, size_t n, uint32_t nh_id,
+		       uint32_t seq, bool ack)
 {
-	if (route_msg_check(p, nh, n) < 0 || route_msg_size(p, nh, n) > cap)
+	if (route_msg_check(p, nh, n) < 0 ||
+	    route_msg_size(p, nh, n, nh_id) > cap)
 		return 0;
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = n > 0 ? RTM_NEWROUTE : RTM_DELROUTE;
@@ -130,7 +134,9 @@ size_t route_msg_build(void *buf, size_t cap, const struct route_msg_key *k,
 	mnl_attr_put_u32(nlh, RTA_TABLE, k->table);
 	put_addr(nlh, RTA_DST, &p->addr);
 	mnl_attr_put_u32(nlh, RTA_PRIORITY, k->metric);
-	if (n == 1) {
+	if (n > 0 && nh_id != 0) {
+		mnl_attr_put_u32(nlh, RTA_NH_ID, nh_id);
+	} else if (n == 1) {
 		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)nh[0].ifindex);
 		if (ip_addr_is_set(&nh[0].gateway))
 			put_addr(nlh, RTA_GATEWAY, &nh[0].gateway);
@@ -177,7 +183,8 @@ static int attr_collect(const struct nlattr *a, void *data)
 	if (type > RTA_MAX)
 		return MNL_CB_OK;
 	/* Fixed-size attributes must be exactly their size. */
-	if ((type == RTA_TABLE || type == RTA_PRIORITY || type == RTA_OIF) &&
+	if ((type == RTA_TABLE || type == RTA_PRIORITY || type == RTA_OIF ||
+	     type == RTA_NH_ID) &&
 	    mnl_attr_validate(a, MNL_TYPE_U32) < 0) {
 		t->bad = true;
 		return MNL_CB_ERROR;
@@ -257,8 +264,12 @@ static int parse_route_attrs(struct attr_table *t, const struct rtmsg *rtm,
 	} else {
 		e->prefix.addr.family = fam; /* default route */
 	}
-	if (t->tb[RTA_VIA] || t->tb[RTA_NH_ID])
+	if (t->tb[RTA_VIA])
 		return -ENOTSUP;
+	/* Nexthop-object routes may also carry the expanded nexthops
+	 * (net.ipv4.nexthop_compat_mode); both are decoded. */
+	if (t->tb[RTA_NH_ID])
+		e->nh_id = mnl_attr_get_u32(t->tb[RTA_NH_ID]);
 	if (t->tb[RTA_MULTIPATH])
 		return parse_multipath(t->tb[RTA_MULTIPATH], fam, e);
 	if (t->tb[RTA_OIF] || t->tb[RTA_GATEWAY]) {

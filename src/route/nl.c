@@ -14,6 +14,8 @@
 
 /* A request that sees no reply within this time is reported as -ETIMEDOUT. */
 #define ROUTE_NL_TIMEOUT_MS 5000
+/* Kernel dump skbs are at most 32 KiB; twice that leaves room. */
+#define ROUTE_NL_DUMP_RX (64 << 10)
 
 struct mnl_socket *route_nl_open(void)
 {
@@ -77,6 +79,49 @@ int route_nl_request(void *buf)
 	} while (rc > 0);
 	free(rx);
 out:
+	mnl_socket_close(nl);
+	return rc;
+}
+
+static int dump_recv(struct mnl_socket *nl, uint8_t *rx, uint32_t seq,
+		     mnl_cb_t cb, void *data)
+{
+	uint32_t portid = mnl_socket_get_portid(nl);
+	int rc;
+	do {
+		rc = wait_readable(nl);
+		if (rc < 0)
+			return rc;
+		ssize_t n = mnl_socket_recvfrom(nl, rx, ROUTE_NL_DUMP_RX);
+		if (n < 0)
+			return -errno;
+		rc = mnl_cb_run(rx, (size_t)n, seq, portid, cb, data);
+		if (rc < 0)
+			return -errno;
+	} while (rc > 0);
+	return 0;
+}
+
+int route_nl_dump(void *buf, bool strict,
+		  int (*cb)(const struct nlmsghdr *nlh, void *data), void *data)
+{
+	struct nlmsghdr *nlh = buf;
+	struct mnl_socket *nl = route_nl_open();
+	if (nl == NULL)
+		return -errno;
+	int one = 1;
+	if (strict)
+		mnl_socket_setsockopt(nl, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
+	nlh->nlmsg_seq = 1;
+	uint8_t *rx = malloc(ROUTE_NL_DUMP_RX);
+	int rc;
+	if (rx == NULL)
+		rc = -ENOMEM;
+	else if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		rc = -errno;
+	else
+		rc = dump_recv(nl, rx, 1, cb, data);
+	free(rx);
 	mnl_socket_close(nl);
 	return rc;
 }

@@ -29,16 +29,18 @@ int route_msg_check(const struct ip_prefix *p, const struct route_nexthop *nh,
 		    size_t n);
 /* Exact encoded size of the message route_msg_build would write. */
 size_t route_msg_size(const struct ip_prefix *p,
-		      const struct route_nexthop *nh, size_t n);
+		      const struct route_nexthop *nh, size_t n, uint32_t nh_id);
 /*
  * Encodes RTM_NEWROUTE (n > 0, NLM_F_CREATE|NLM_F_REPLACE) or RTM_DELROUTE
- * (n == 0) at buf. NLM_F_ACK is set only with ack. Returns the length
- * written, or 0 if it does not fit in cap or route_msg_check fails.
+ * (n == 0) at buf. With nh_id != 0 (and n > 0) the route points at that
+ * kernel nexthop object (RTA_NH_ID) instead of carrying nh[]. NLM_F_ACK is
+ * set only with ack. Returns the length written, or 0 if it does not fit in
+ * cap or route_msg_check fails.
  */
 size_t route_msg_build(void *buf, size_t cap, const struct route_msg_key *k,
 		       const struct ip_prefix *p,
-		       const struct route_nexthop *nh, size_t n, uint32_t seq,
-		       bool ack);
+		       const struct route_nexthop *nh, size_t n, uint32_t nh_id,
+		       uint32_t seq, bool ack);
 /*
  * Decodes one route message (ours or the kernel's) of len bytes into e.
  * Bounded: every length is checked against its container. Returns 0,
@@ -58,6 +60,55 @@ size_t route_msg_dump_request(void *buf, size_t cap, uint8_t family,
 int route_nl_request(void *buf);
 /* Opens and binds a NETLINK_ROUTE socket. NULL with errno set. */
 struct mnl_socket *route_nl_open(void);
+/*
+ * Sends the dump request at buf on a fresh socket (NETLINK_GET_STRICT_CHK
+ * with strict) and runs cb on every reply until NLMSG_DONE or cb stops.
+ * Returns 0 or -errno.
+ */
+int route_nl_dump(void *buf, bool strict,
+		  int (*cb)(const struct nlmsghdr *nlh, void *data), void *data);
+
+/* ---- kernel nexthop objects (nhobj.c) ---- */
+
+struct route_nhmember {
+	uint32_t id;
+	uint16_t weight;
+	uint16_t pad; /* zero: members are compared with memcmp */
+};
+
+struct route_nhobj {
+	uint32_t id;
+	uint8_t family;
+	bool group;
+	struct route_nexthop hop;  /* single: gateway + ifindex */
+	size_t n;                  /* group: number of members */
+	struct route_nhmember *m;  /* group: sorted by id */
+};
+
+struct route_nhreg {
+	struct route_nhobj *v;
+	size_t len, cap;
+	uint32_t next_id;
+	uint8_t protocol;
+};
+
+void route_nhobj_init(struct route_nhreg *r, uint8_t protocol);
+/* Encodes RTM_NEWNEXTHOP / RTM_DELNEXTHOP for o. 0 if cap is too small. */
+size_t route_nhobj_msg(void *buf, size_t cap, uint16_t type, uint16_t flags,
+		       uint8_t protocol, const struct route_nhobj *o);
+/* Finds or creates (synchronously) the object for nh[0..n). 0 or -errno. */
+int route_nhobj_resolve(struct route_nhreg *r, uint8_t family,
+			const struct route_nexthop *nh, size_t n, uint32_t *id);
+const struct route_nhobj *route_nhobj_find(const struct route_nhreg *r,
+					   uint32_t id);
+/* Writes the nexthops of object id to out (ROUTE_NEXTHOP_MAX); count. */
+size_t route_nhobj_expand(const struct route_nhreg *r, uint32_t id,
+			  struct route_nexthop *out);
+/* Deletes every single object on ifindex; returns how many, or -errno. */
+long route_nhobj_withdraw_ifindex(struct route_nhreg *r, int ifindex);
+/* Deletes every kernel nexthop of r->protocol; empties r. Count or -errno. */
+long route_nhobj_sweep(struct route_nhreg *r);
+void route_nhobj_clear(struct route_nhreg *r);
 
 /* ---- the fib object ---- */
 
@@ -99,6 +150,9 @@ struct route_fib {
 	struct loop_timer flush_timer;
 	route_fail_fn fail_fn;
 	void *fail_arg;
+
+	bool nh_objects;
+	struct route_nhreg nhreg;
 
 	struct route_fib_counters c;
 	uint64_t malformed;

@@ -333,6 +333,119 @@ static void test_sweep_stale(void **state)
 	free(sh("ip route del 10.78.0.0/16; ip route flush table 100"));
 }
 
+/* A tunnel (va0) goes down: every route loses it at once. */
+static void test_withdraw_classic(void **state)
+{
+	struct route_fib *fib = fib_open(0);
+	struct route_nexthop two[2] = { nhop("192.0.2.2", if_va0, 1),
+					nhop("198.51.100.2", if_va1, 1) };
+	struct ip_prefix a = pfx("10.60.0.0/16"), b = pfx("10.61.0.0/16"),
+			 c = pfx("10.62.0.0/16");
+	assert_int_equal(route_fib_replace(fib, &a, two, 2), 0);
+	assert_int_equal(route_fib_replace(fib, &b, &two[0], 1), 0);
+	assert_int_equal(route_fib_replace(fib, &c, &two[1], 1), 0);
+	assert_int_equal(route_fib_withdraw_ifindex(fib, if_va0), 2);
+	assert_sh_contains("ip route show proto 201",
+			   "10.60.0.0/16 via 198.51.100.2 dev va1", true);
+	assert_sh_contains("ip route show proto 201", "10.61.", false);
+	assert_sh_contains("ip route show proto 201",
+			   "10.62.0.0/16 via 198.51.100.2 dev va1", true);
+	assert_sh_contains("ip route show proto 201", "va0", false);
+	assert_int_equal(route_fib_withdraw_ifindex(fib, if_va0), 0);
+	assert_int_equal(route_fib_withdraw_ifindex(fib, 0), -EINVAL);
+	route_fib_free(fib, true);
+	assert_sh_contains("ip route show proto 201", "10.6", false);
+}
+
+static struct route_fib *fib_open_nh(void)
+{
+	struct route_fib_config cfg = { .nexthop_objects = true };
+	struct route_fib *fib = route_fib_new(NULL, &cfg);
+	assert_non_null(fib);
+	return fib;
+}
+
+/* Kernel nexthop objects: shared objects, dump expansion, withdraw, sweep. */
+static void test_nexthop_objects(void **state)
+{
+	struct route_fib *fib = fib_open_nh();
+	struct route_nexthop two[2] = { nhop("192.0.2.2", if_va0, 1),
+					nhop("198.51.100.2", if_va1, 2) };
+	struct route_nexthop six[2] = { nhop("fd00::2", if_va0, 1),
+					nhop("fd00:1::2", if_va1, 1) };
+	for (int i = 0; i < 50; i++) {
+		struct ip_prefix p = { ip_addr_v4(0x0a460000u + ((uint32_t)i << 8)), 24 };
+		assert_int_equal(route_fib_replace(fib, &p, two, 2), 0);
+	}
+	struct ip_prefix single = pfx("10.71.0.0/16"), v6 = pfx("2001:db8:71::/48");
+	assert_int_equal(route_fib_replace(fib, &single, &two[0], 1), 0);
+	assert_int_equal(route_fib_replace(fib, &v6, six, 2), 0);
+	assert_int_equal(route_fib_sync(fib), 0);
+	/* 2 v4 + 2 v6 singles, 1 v4 group, 1 v6 group: shared by all routes. */
+	char *out = sh("ip nexthop show protocol 201 | wc -l");
+	assert_string_equal(out, "6\n");
+	free(out);
+	assert_sh_contains("ip route show proto 201", "10.70.3.0/24 nhid", true);
+
+	struct find *f = dump_find(fib, "10.70.3.0/24");
+	assert_true(f->found);
+	assert_true(f->e.nh_id != 0);
+	assert_int_equal(f->e.n_nexthops, 2);
+	assert_int_equal(f->count, 52);
+	free(f);
+
+	/* Tunnel va0 down: groups shrink, the single-path route goes. */
+	assert_int_equal(route_fib_withdraw_ifindex(fib, if_va0), 2);
+	assert_sh_contains("ip route show proto 201", "10.71.", false);
+	f = dump_find(fib, "10.70.49.0/24");
+	assert_true(f->found);
+	assert_int_equal(f->e.n_nexthops, 1);
+	assert_int_equal(f->e.nexthops[0].ifindex, if_va1);
+	assert_int_equal(f->count, 51);
+	free(f);
+	f = dump_find(fib, "2001:db8:71::/48");
+	assert_int_equal(f->e.n_nexthops, 1);
+	free(f);
+
+	/* Re-announce after the tunnel is back: a new group, same routes. */
+	struct ip_prefix p0 = pfx("10.70.0.0/24");
+	assert_int_equal(route_fib_replace(fib, &p0, two, 2), 0);
+	f = dump_find(fib, "10.70.0.0/24");
+	assert_int_equal(f->e.n_nexthops, 2);
+	free(f);
+
+	assert_int_equal(route_fib_sweep_stale(fib), 51);
+	assert_sh_contains("ip nexthop show protocol 201", "id", false);
+	assert_sh_contains("ip route show proto 201", "10.70.", false);
+	route_fib_free(fib, false);
+}
+
+/* Objects left by a crashed vgwd (and a foreign one) at startup. */
+static void test_nexthop_stale(void **state)
+{
+	char *out = sh("ip nexthop add id 1987654 via 192.0.2.2 dev va0 proto 201 && "
+		       "ip route add 10.72.0.0/16 nhid 1987654 proto 201 && "
+		       "ip nexthop add id 1987655 via 192.0.2.2 dev va0 proto static && "
+		       "echo ok");
+	assert_string_equal(out, "ok\n");
+	free(out);
+	struct route_fib *fib = fib_open_nh();
+	assert_int_equal(route_fib_sweep_stale(fib), 1);
+	assert_sh_contains("ip nexthop show", "id 1987654", false);
+	assert_sh_contains("ip nexthop show", "id 1987655", true);
+	/* A bad ifindex fails synchronously when the object is created
+	 * (the kernel says EINVAL or ENODEV depending on version). */
+	struct ip_prefix p = pfx("10.73.0.0/16");
+	struct route_nexthop bad = nhop("192.0.2.2", 9999, 0);
+	int rc = route_fib_replace(fib, &p, &bad, 1);
+	assert_true(rc == -EINVAL || rc == -ENODEV);
+	struct route_fib_counters c;
+	route_fib_counters(fib, &c);
+	assert_int_equal(c.pending, 0);
+	route_fib_free(fib, true);
+	free(sh("ip nexthop del id 1987655"));
+}
+
 /* With a loop: replace() only queues; the loop flushes and reads the ACK. */
 static void test_loop_async(void **state)
 {
@@ -410,6 +523,9 @@ int main(void)
 		cmocka_unit_test(test_failure_mapping),
 		cmocka_unit_test(test_failures_at_scale),
 		cmocka_unit_test(test_sweep_stale),
+		cmocka_unit_test(test_withdraw_classic),
+		cmocka_unit_test(test_nexthop_objects),
+		cmocka_unit_test(test_nexthop_stale),
 		cmocka_unit_test(test_loop_async),
 		cmocka_unit_test(test_bulk_100k),
 	};

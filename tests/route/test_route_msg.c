@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 #include <libmnl/libmnl.h>
+#include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
 
 #include "route/route_priv.h"
@@ -27,6 +28,7 @@ struct build_case {
 	uint32_t table;
 	uint32_t metric;
 	const char *prefix;
+	uint32_t nh_id; /* != 0: route points at a kernel nexthop object */
 	size_t n;
 	struct {
 		const char *gw; /* NULL: device only */
@@ -36,19 +38,22 @@ struct build_case {
 };
 
 static const struct build_case build_cases[] = {
-	{ "v4 single via", 254, 0, "10.2.0.0/16", 1, { { "169.254.21.1", 7, 0 } } },
-	{ "v4 single p2p", 254, 100, "10.2.0.0/16", 1, { { NULL, 9, 0 } } },
-	{ "v4 ecmp 4", 254, 0, "10.2.0.0/16", 4,
+	{ "v4 single via", 254, 0, "10.2.0.0/16", 0, 1, { { "169.254.21.1", 7, 0 } } },
+	{ "v4 single p2p", 254, 100, "10.2.0.0/16", 0, 1, { { NULL, 9, 0 } } },
+	{ "v4 ecmp 4", 254, 0, "10.2.0.0/16", 0, 4,
 	  { { "169.254.21.1", 3, 1 }, { "169.254.22.1", 4, 1 },
 	    { "169.254.21.5", 5, 2 }, { "169.254.22.5", 6, 256 } } },
-	{ "v4 ecmp p2p", 254, 0, "10.2.0.0/16", 2, { { NULL, 3, 1 }, { NULL, 4, 1 } } },
-	{ "v4 default", 254, 0, "0.0.0.0/0", 1, { { "192.0.2.1", 2, 0 } } },
-	{ "v4 table 1000", 1000, 5, "198.51.100.7/32", 1, { { "192.0.2.1", 2, 0 } } },
-	{ "v6 single via", 254, 1024, "2001:db8:10::/48", 1, { { "fe80::1", 2, 0 } } },
-	{ "v6 ecmp 2", 254, 0, "2001:db8::/32", 2,
+	{ "v4 ecmp p2p", 254, 0, "10.2.0.0/16", 0, 2, { { NULL, 3, 1 }, { NULL, 4, 1 } } },
+	{ "v4 default", 254, 0, "0.0.0.0/0", 0, 1, { { "192.0.2.1", 2, 0 } } },
+	{ "v4 table 1000", 1000, 5, "198.51.100.7/32", 0, 1, { { "192.0.2.1", 2, 0 } } },
+	{ "v6 single via", 254, 1024, "2001:db8:10::/48", 0, 1, { { "fe80::1", 2, 0 } } },
+	{ "v6 ecmp 2", 254, 0, "2001:db8::/32", 0, 2,
 	  { { "fd00::2", 2, 1 }, { "fd00:1::2", 3, 3 } } },
-	{ "v4 delete", 254, 0, "10.1.0.0/16", 0, { { NULL, 0, 0 } } },
-	{ "v6 delete", 100, 0, "2001:db8::/32", 0, { { NULL, 0, 0 } } },
+	{ "v4 nexthop object", 254, 0, "10.4.0.0/16", 0x5647, 2,
+	  { { "192.0.2.1", 2, 1 }, { "192.0.2.9", 3, 1 } } },
+	{ "v6 nexthop object", 254, 0, "2001:db8:4::/48", 9, 1, { { "fd00::1", 2, 0 } } },
+	{ "v4 delete", 254, 0, "10.1.0.0/16", 0, 0, { { NULL, 0, 0 } } },
+	{ "v6 delete", 100, 0, "2001:db8::/32", 0, 0, { { NULL, 0, 0 } } },
 };
 
 static void case_nexthops(const struct build_case *c, struct route_nexthop *nh)
@@ -132,8 +137,9 @@ static void check_build_case(const struct build_case *c)
 	assert_true(ip_prefix_parse(c->prefix, &p, true));
 	case_nexthops(c, nh);
 
-	size_t len = route_msg_build(buf, sizeof(buf), &k, &p, nh, c->n, 77, true);
-	assert_int_equal(len, route_msg_size(&p, nh, c->n));
+	size_t len = route_msg_build(buf, sizeof(buf), &k, &p, nh, c->n, c->nh_id,
+				     77, true);
+	assert_int_equal(len, route_msg_size(&p, nh, c->n, c->nh_id));
 	const struct nlmsghdr *nlh = (const void *)buf;
 	assert_header(nlh, c, &p, len);
 
@@ -143,7 +149,12 @@ static void check_build_case(const struct build_case *c)
 	assert_int_equal(mnl_attr_get_u32(t.tb[RTA_TABLE]), c->table);
 	assert_int_equal(mnl_attr_get_u32(t.tb[RTA_PRIORITY]), c->metric);
 	assert_addr_attr(t.tb[RTA_DST], &p.addr);
-	if (c->n == 1) {
+	if (c->nh_id != 0) {
+		assert_int_equal(mnl_attr_get_u32(t.tb[RTA_NH_ID]), c->nh_id);
+		assert_null(t.tb[RTA_OIF]);
+		assert_null(t.tb[RTA_GATEWAY]);
+		assert_null(t.tb[RTA_MULTIPATH]);
+	} else if (c->n == 1) {
 		assert_int_equal(mnl_attr_get_u32(t.tb[RTA_OIF]), nh[0].ifindex);
 		if (c->nh[0].gw)
 			assert_addr_attr(t.tb[RTA_GATEWAY], &nh[0].gateway);
@@ -165,6 +176,9 @@ static void check_build_case(const struct build_case *c)
 	assert_int_equal(e.table, c->table);
 	assert_int_equal(e.metric, c->metric);
 	assert_int_equal(e.protocol, ROUTE_PROTO_VGW);
+	assert_int_equal(e.nh_id, c->nh_id);
+	if (c->nh_id != 0)
+		return; /* the nexthops live in the kernel object */
 	assert_int_equal(e.n_nexthops, c->n);
 	for (size_t i = 0; i < c->n; i++) {
 		assert_int_equal(e.nexthops[i].ifindex, nh[i].ifindex);
@@ -186,13 +200,13 @@ static void test_build_no_ack_and_scope(void **state)
 	struct ip_prefix p;
 	uint8_t buf[256] __attribute__((aligned(4)));
 	assert_true(ip_prefix_parse("10.0.0.0/8", &p, true));
-	assert_true(route_msg_build(buf, sizeof(buf), &k, &p, &nh, 1, 1, false) > 0);
+	assert_true(route_msg_build(buf, sizeof(buf), &k, &p, &nh, 1, 0, 1, false) > 0);
 	const struct nlmsghdr *nlh = (const void *)buf;
 	assert_false(nlh->nlmsg_flags & NLM_F_ACK);
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 	assert_int_equal(rtm->rtm_scope, RT_SCOPE_LINK);
 	assert_true(ip_addr_parse("192.0.2.1", &nh.gateway));
-	assert_true(route_msg_build(buf, sizeof(buf), &k, &p, &nh, 1, 1, false) > 0);
+	assert_true(route_msg_build(buf, sizeof(buf), &k, &p, &nh, 1, 0, 1, false) > 0);
 	assert_int_equal(rtm->rtm_scope, RT_SCOPE_UNIVERSE);
 }
 
@@ -237,7 +251,7 @@ static void test_check_rejects(void **state)
 		assert_int_equal(route_msg_check(&p, nh, c->n), c->want);
 		uint8_t buf[4096] __attribute__((aligned(4)));
 		struct route_msg_key k = { 254, ROUTE_PROTO_VGW, 0 };
-		assert_int_equal(route_msg_build(buf, sizeof(buf), &k, &p, nh, c->n, 1, 0), 0);
+		assert_int_equal(route_msg_build(buf, sizeof(buf), &k, &p, nh, c->n, 0, 1, 0), 0);
 	}
 	struct ip_prefix unset = { 0 };
 	assert_int_equal(route_msg_check(&unset, NULL, 0), -EINVAL);
@@ -250,10 +264,10 @@ static void test_build_capacity(void **state)
 	struct ip_prefix p;
 	uint8_t buf[512] __attribute__((aligned(4)));
 	assert_true(ip_prefix_parse("2001:db8::/32", &p, true));
-	size_t need = route_msg_size(&p, nh, 2);
+	size_t need = route_msg_size(&p, nh, 2, 0);
 	for (size_t cap = 0; cap < need; cap++)
-		assert_int_equal(route_msg_build(buf, cap, &k, &p, nh, 2, 1, false), 0);
-	assert_int_equal(route_msg_build(buf, need, &k, &p, nh, 2, 1, false), need);
+		assert_int_equal(route_msg_build(buf, cap, &k, &p, nh, 2, 0, 1, false), 0);
+	assert_int_equal(route_msg_build(buf, need, &k, &p, nh, 2, 0, 1, false), need);
 }
 
 /* Every truncation of a valid ECMP message is refused or parsed in bounds. */
@@ -268,7 +282,7 @@ static void test_parse_truncated(void **state)
 		assert_true(ip_addr_parse("fd00::9", &nh[i].gateway));
 	}
 	uint8_t buf[512] __attribute__((aligned(4)));
-	size_t len = route_msg_build(buf, sizeof(buf), &k, &p, nh, 3, 1, false);
+	size_t len = route_msg_build(buf, sizeof(buf), &k, &p, nh, 3, 0, 1, false);
 	assert_true(len > 0);
 	for (size_t cut = 0; cut < len; cut++) {
 		uint8_t *copy = malloc(cut ? cut : 1);
@@ -341,7 +355,7 @@ static void test_parse_mutations(void **state)
 	for (size_t i = 0; i < sizeof(mut_cases) / sizeof(mut_cases[0]); i++) {
 		uint8_t buf[512] __attribute__((aligned(4)));
 		print_message("case: %s\n", mut_cases[i].name);
-		size_t len = route_msg_build(buf, sizeof(buf), &k, &p, nh, 2, 1, false);
+		size_t len = route_msg_build(buf, sizeof(buf), &k, &p, nh, 2, 0, 1, false);
 		mutate((struct nlmsghdr *)buf, mut_cases[i].m);
 		struct route_entry e;
 		assert_int_equal(route_msg_parse(buf, len, &e), mut_cases[i].want);
@@ -365,6 +379,94 @@ static void test_dump_request(void **state)
 	assert_int_equal(route_msg_dump_request(buf, 8, AF_INET, 1, 1, 1), 0);
 }
 
+struct nh_case {
+	const char *name;
+	uint16_t type;
+	bool group;
+	uint8_t family;
+	const char *gw;
+	int ifindex;
+	size_t n;
+	struct route_nhmember m[3];
+};
+
+static const struct nh_case nh_cases[] = {
+	{ "v4 single via", RTM_NEWNEXTHOP, false, AF_INET, "169.254.21.1", 7, 0, { { 0 } } },
+	{ "v6 single dev", RTM_NEWNEXTHOP, false, AF_INET6, NULL, 9, 0, { { 0 } } },
+	{ "group 3", RTM_NEWNEXTHOP, true, AF_INET, NULL, 0, 3,
+	  { { 0x76670001, 1, 0 }, { 0x76670002, 3, 0 }, { 0x76670003, 256, 0 } } },
+	{ "delete", RTM_DELNEXTHOP, false, AF_INET, "192.0.2.1", 2, 0, { { 0 } } },
+};
+
+struct nh_tb {
+	const struct nlattr *tb[NHA_MAX + 1];
+};
+
+static int nh_collect(const struct nlattr *a, void *data)
+{
+	struct nh_tb *t = data;
+	if (mnl_attr_type_valid(a, NHA_MAX) > 0)
+		t->tb[mnl_attr_get_type(a)] = a;
+	return MNL_CB_OK;
+}
+
+static void check_nh_case(const struct nh_case *c)
+{
+	struct route_nhobj o = { .id = 0x76670042, .family = c->family,
+				 .group = c->group, .n = c->n };
+	struct route_nhmember m[3];
+	uint8_t buf[512] __attribute__((aligned(4)));
+	print_message("case: %s\n", c->name);
+	memcpy(m, c->m, sizeof(m));
+	o.m = m;
+	o.hop.ifindex = c->ifindex;
+	if (c->gw)
+		assert_true(ip_addr_parse(c->gw, &o.hop.gateway));
+	size_t len = route_nhobj_msg(buf, sizeof(buf), c->type, NLM_F_CREATE,
+				     ROUTE_PROTO_VGW, &o);
+	const struct nlmsghdr *nlh = (const void *)buf;
+	assert_int_equal(len, nlh->nlmsg_len);
+	assert_int_equal(nlh->nlmsg_type, c->type);
+	const struct nhmsg *nhm = mnl_nlmsg_get_payload(nlh);
+	bool del = c->type == RTM_DELNEXTHOP;
+	assert_int_equal(nhm->nh_protocol, del ? 0 : ROUTE_PROTO_VGW);
+	assert_int_equal(nhm->nh_family, c->group || del ? AF_UNSPEC : c->family);
+	struct nh_tb t = { 0 };
+	assert_int_equal(mnl_attr_parse(nlh, sizeof(*nhm), nh_collect, &t), MNL_CB_OK);
+	assert_int_equal(mnl_attr_get_u32(t.tb[NHA_ID]), o.id);
+	if (c->type == RTM_DELNEXTHOP) {
+		assert_null(t.tb[NHA_OIF]);
+		assert_null(t.tb[NHA_GROUP]);
+		return;
+	}
+	if (c->group) {
+		assert_null(t.tb[NHA_OIF]);
+		assert_int_equal(mnl_attr_get_payload_len(t.tb[NHA_GROUP]),
+				 c->n * sizeof(struct nexthop_grp));
+		const struct nexthop_grp *g = mnl_attr_get_payload(t.tb[NHA_GROUP]);
+		for (size_t i = 0; i < c->n; i++) {
+			assert_int_equal(g[i].id, c->m[i].id);
+			assert_int_equal(g[i].weight + 1, c->m[i].weight);
+		}
+		return;
+	}
+	assert_int_equal(mnl_attr_get_u32(t.tb[NHA_OIF]), c->ifindex);
+	if (c->gw)
+		assert_addr_attr(t.tb[NHA_GATEWAY], &o.hop.gateway);
+	else
+		assert_null(t.tb[NHA_GATEWAY]);
+}
+
+static void test_nexthop_objects(void **state)
+{
+	for (size_t i = 0; i < sizeof(nh_cases) / sizeof(nh_cases[0]); i++)
+		check_nh_case(&nh_cases[i]);
+	struct route_nhobj o = { .id = 1, .family = AF_INET };
+	uint8_t small[16];
+	assert_int_equal(route_nhobj_msg(small, sizeof(small), RTM_NEWNEXTHOP, 0,
+					 1, &o), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -375,6 +477,7 @@ int main(void)
 		cmocka_unit_test(test_parse_truncated),
 		cmocka_unit_test(test_parse_mutations),
 		cmocka_unit_test(test_dump_request),
+		cmocka_unit_test(test_nexthop_objects),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
