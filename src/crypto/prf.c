@@ -151,3 +151,15 @@ out:
 	secret_cleanse(t, sizeof(t));
 	return ok;
 }
+
+bool crypto_sha1(const struct crypto_chunk *in, size_t n, uint8_t *out)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned len = 0;
+	bool ok = ctx != NULL && EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) == 1;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = EVP_DigestUpdate(ctx, in[i].p, in[i].len) == 1;
+	ok = ok && EVP_DigestFinal_ex(ctx, out, &len) == 1 && len == 20;
+	EVP_MD_CTX_free(ctx);
+	return ok;
+}

@@ -53,4 +53,10 @@ bool crypto_prf_run(struct crypto_prf *prf, const struct crypto_chunk *in,
 bool crypto_prf_plus(struct crypto_prf *prf, const struct crypto_chunk *seed,
 		     size_t n, uint8_t *out, size_t out_len);
 
+/*
+ * The plain SHA-1 digest IKEv2 uses for NAT detection (RFC 7296 2.23) of
+ * the concatenated chunks. out holds 20 bytes.
+ */
+bool crypto_sha1(const struct crypto_chunk *in, size_t n, uint8_t *out);
+
 #endif
