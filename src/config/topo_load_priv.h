@@ -19,7 +19,8 @@ void topo_ld_pos(struct topo_pos *p, const struct ytree_node *n);
 /* Position of map[key]'s value, else of map with path "map.key". */
 void topo_ld_key_pos(struct topo_pos *p, const struct ytree_node *map,
 		     const char *key);
-/* Check map kind and keys against allowed; records map position. */
+/* Records the position; checks the kind (false if not a mapping) and
+ * reports keys not in allowed (still true: known keys are then read). */
 bool topo_ld_map(struct topo_ld *ld, const struct ytree_node *n,
 		 const char *const *allowed, struct topo_pos *at);
 

@@ -41,7 +41,10 @@ bool topo_ld_map(struct topo_ld *ld, const struct ytree_node *n,
 		topo_ld_pos(at, n);
 	if (!ytree_expect(n, YTREE_MAP, ld->d))
 		return false;
-	return ytree_check_keys(n, allowed, ld->d);
+	/* Unknown keys are reported; the known ones are still read so that
+	 * one run shows every problem of the mapping. */
+	ytree_check_keys(n, allowed, ld->d);
+	return true;
 }
 
 static enum ytree_get ld_text(struct topo_ld *ld, const struct ytree_node *map,
@@ -84,6 +87,14 @@ enum ytree_get topo_ld_asn(struct topo_ld *ld, const struct ytree_node *map,
 {
 	const char *s = NULL;
 	topo_ld_key_pos(at, map, key);
+	const struct ytree_node *n = ytree_map_get(map, key);
+	if (n != NULL && n->kind != YTREE_SCALAR) {
+		ytree_diag(ld->d, DIAG_ERROR, n, "yaml.type",
+			   "write 1..4294967295 or asdot like 1.10",
+			   "expected an AS number, found a %s",
+			   ytree_kind_name(n->kind));
+		return YTREE_ERR;
+	}
 	enum ytree_get r = ytree_get_str(map, key, need, &s, ld->d);
 	if (r != YTREE_OK)
 		return r;
