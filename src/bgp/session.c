@@ -209,7 +209,8 @@ void bgp_conn_commit(struct bgp_conn *c, size_t n, uint8_t type)
 void bgp_conn_flush(struct bgp_conn *c)
 {
 	while (c->woff < c->wlen) {
-		ssize_t n = write(c->fd, c->wbuf + c->woff, c->wlen - c->woff);
+		ssize_t n = send(c->fd, c->wbuf + c->woff, c->wlen - c->woff,
+				 MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -427,6 +428,7 @@ static void start_connect(struct bgp_peer *p)
 		return;
 	}
 	struct bgp_conn *c = conn_new(p, fd, true);
+	vlog(VLOG_DEBUG, "bgp", p->ctx, "connecting fd %d", fd);
 	if (c == NULL || loop_io_add(bgp->loop, fd, EPOLLOUT, conn_io, c) != 0) {
 		if (c != NULL)
 			c->fd = -1;
@@ -531,7 +533,10 @@ static void connect_done(struct bgp_conn *c)
 	getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &sl);
 	if (err != 0) {
 		vlog(VLOG_DEBUG, "bgp", p->ctx, "connect: %s", strerror(err));
+		bool primary = c == p->conn;
 		conn_free(c);
+		if (!primary)
+			return;
 		if (p->conn == NULL && p->state == BGP_CONNECT)
 			fsm_set(p, BGP_ACTIVE, "connect failed");
 		return;
@@ -540,8 +545,14 @@ static void connect_done(struct bgp_conn *c)
 	c->epollout = false;
 	c->local = local_of(c->fd);
 	loop_io_mod(p->bgp->loop, c->fd, EPOLLIN);
-	loop_timer_cancel(p->bgp->loop, &p->t_connect);
+	if (c == p->alt && p->state == BGP_ESTABLISHED) {
+		conn_free(c); /* the session is up on the other connection */
+		return;
+	}
 	send_open(c);
+	if (c == p->alt)
+		return; /* collision candidate; resolved when an OPEN arrives */
+	loop_timer_cancel(p->bgp->loop, &p->t_connect);
 	loop_timer_arm_ms(p->bgp->loop, &p->t_hold, BGP_OPENSENT_HOLD_S * 1000LL);
 	fsm_set(p, BGP_OPENSENT, "connected");
 }
@@ -592,6 +603,8 @@ void bgp_session_accept(struct bgp *bgp, int fd, const struct ip_addr *remote,
 		return;
 	}
 	c->local = *local;
+	vlog(VLOG_DEBUG, "bgp", p->ctx, "incoming connection fd %d in %s", fd,
+	     bgp_state_name(p->state));
 	if (p->state == BGP_ESTABLISHED) {
 		accept_established(p, c);
 		return;
@@ -605,11 +618,14 @@ void bgp_session_accept(struct bgp *bgp, int fd, const struct ip_addr *remote,
 		send_open(c);
 		return;
 	}
-	/* Idle, Connect, Active: the incoming connection becomes primary. */
+	/* Idle, Connect, Active: the incoming connection becomes primary. An
+	 * outgoing connection still in progress is kept as the alternate: the
+	 * peer may already count it as established, so it is resolved as a
+	 * collision once it completes rather than dropped. */
 	loop_timer_cancel(bgp->loop, &p->t_idle);
 	loop_timer_cancel(bgp->loop, &p->t_connect);
-	if (p->conn != NULL)
-		conn_free(p->conn);
+	conn_free(p->alt);
+	p->alt = p->conn;
 	p->conn = c;
 	send_open(c);
 	loop_timer_arm_ms(bgp->loop, &p->t_hold, BGP_OPENSENT_HOLD_S * 1000LL);
@@ -795,17 +811,19 @@ static bool resolve_collision(struct bgp_conn *c)
 {
 	struct bgp_peer *p = c->peer;
 	struct bgp_conn *o = c == p->conn ? p->alt : p->conn;
-	if (o == NULL)
-		return true;
-	if (o->connecting || o->st < BGP_OPENSENT) {
+	if (o == NULL) {
+		/* nothing to resolve */
+	} else if (o->connecting) {
+		/* still connecting: resolved if it completes (connect_done) */
+	} else if (o->st < BGP_OPENSENT) {
 		conn_free(o);
 	} else {
 		uint32_t local_id = ip_addr_v4_host(&p->bgp->cfg.router_id);
 		bool keep_incoming = local_id < c->ropen.bgp_id;
 		struct bgp_conn *loser = (c->outgoing == keep_incoming) ? c : o;
 		vlog(VLOG_INFO, "bgp", p->ctx,
-		     "connection collision: keeping the %s connection",
-		     keep_incoming ? "incoming" : "outgoing");
+		     "connection collision: keeping the %s connection (fd %d/%d)",
+		     keep_incoming ? "incoming" : "outgoing", c->fd, o->fd);
 		send_notification(loser, BGP_ERR_CEASE, BGP_SUB_CEASE_COLLISION,
 				  NULL, 0);
 		conn_free(loser);
@@ -813,8 +831,9 @@ static bool resolve_collision(struct bgp_conn *c)
 			return false;
 	}
 	if (p->conn != c) {
+		/* c becomes primary; a still-connecting primary becomes alt */
+		p->alt = p->conn;
 		p->conn = c;
-		p->alt = NULL;
 	}
 	return true;
 }
