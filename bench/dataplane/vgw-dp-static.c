@@ -91,13 +91,30 @@ static void usage(void)
 	exit(2);
 }
 
+/* "A/L": an interface address with its prefix length (host bits kept). */
+static int parse_inside(struct opts *o, const char *a)
+{
+	char buf[IP_PREFIX_STRLEN];
+	const char *slash = strchr(a, '/');
+	if (slash == NULL || (size_t)(slash - a) >= sizeof(buf))
+		return -1;
+	memcpy(buf, a, (size_t)(slash - a));
+	buf[slash - a] = 0;
+	int len = atoi(slash + 1);
+	if (!ip_addr_parse(buf, &o->tun.inside) || len < 1 ||
+	    (size_t)len > ip_addr_len(&o->tun.inside) * 8)
+		return -1;
+	o->tun.inside_len = (uint8_t)len;
+	return 0;
+}
+
 static int parse_arg(struct opts *o, int c, const char *a)
 {
 	switch (c) {
 	case 'l': return ip_addr_parse(a, &o->dp.local) ? 0 : -1;
 	case 'r': return ip_addr_parse(a, &o->tun.remote.addr) ? 0 : -1;
 	case 'i': o->tun.ifname = a; return 0;
-	case 'a': return ip_prefix_parse(a, &o->tun.inside, false) ? 0 : -1;
+	case 'a': return parse_inside(o, a);
 	case 'p': return ip_addr_parse(a, &o->tun.inside_peer) ? 0 : -1;
 	case 'I': o->spi_in = (uint32_t)strtoul(a, NULL, 0); return 0;
 	case 'O': o->spi_out = (uint32_t)strtoul(a, NULL, 0); return 0;

@@ -214,8 +214,9 @@ static int tunnel_open(struct dp *dp, struct dp_tunnel *t,
 	if (t->ifindex == 0)
 		return -errno;
 	int rc = io_link_setup(t->ifindex, t->mtu);
-	if (rc == 0 && cfg->inside.len != 0)
-		rc = io_link_addr(t->ifindex, &cfg->inside, &cfg->inside_peer);
+	if (rc == 0 && ip_addr_is_set(&cfg->inside))
+		rc = io_link_addr(t->ifindex, &cfg->inside, cfg->inside_len,
+				  &cfg->inside_peer);
 	if (rc == 0)
 		rc = loop_io_add(dp->loop, t->fd, EPOLLIN, dp_tun_readable, t);
 	return rc;

@@ -75,7 +75,8 @@ struct dp_tunnel_config {
 	const char *name;              /* for logs and stats ("vti0", "tun1") */
 	const char *ifname;            /* TUN device name (created) */
 	struct dp_endpoint remote;     /* peer's outside address and port */
-	struct ip_prefix inside;       /* e.g. 169.254.21.2/30; len 0 = none */
+	struct ip_addr inside;         /* e.g. 169.254.21.2; unset = none */
+	uint8_t inside_len;            /* prefix length, e.g. 30 */
 	struct ip_addr inside_peer;    /* e.g. 169.254.21.1; unset = none */
 	uint32_t mtu;                  /* 0 = 1400 */
 	uint16_t mss;                  /* TCP MSS clamp; 0 = mtu - 40 (v4) */

@@ -17,7 +17,7 @@ int io_tun_open(const char *ifname, bool *offloads);
 
 /* Link setup over rtnetlink: MTU + UP, then the inside address. */
 int io_link_setup(int ifindex, uint32_t mtu);
-int io_link_addr(int ifindex, const struct ip_prefix *local,
+int io_link_addr(int ifindex, const struct ip_addr *local, uint8_t len,
 		 const struct ip_addr *peer);
 
 /* UDP socket bound to addr:port (non-blocking when nonblock). -errno. */

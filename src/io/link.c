@@ -48,7 +48,7 @@ int io_link_setup(int ifindex, uint32_t mtu)
 	return nl_talk(nlh);
 }
 
-int io_link_addr(int ifindex, const struct ip_prefix *local,
+int io_link_addr(int ifindex, const struct ip_addr *local, uint8_t len,
 		 const struct ip_addr *peer)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -56,16 +56,18 @@ int io_link_addr(int ifindex, const struct ip_prefix *local,
 	nlh->nlmsg_type = RTM_NEWADDR;
 	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = local->addr.family;
-	ifa->ifa_prefixlen = local->len;
+	ifa->ifa_family = local->family;
+	ifa->ifa_prefixlen = len;
 	ifa->ifa_index = (uint32_t)ifindex;
 	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
-	size_t alen = ip_addr_len(&local->addr);
-	mnl_attr_put(nlh, IFA_LOCAL, alen, local->addr.a);
+	size_t alen = ip_addr_len(local);
+	if (alen == 0 || len > alen * 8)
+		return -EINVAL;
+	mnl_attr_put(nlh, IFA_LOCAL, alen, local->a);
 	/* With a peer this is a point-to-point address (ip addr ... peer). */
 	const struct ip_addr *dst =
-		peer != NULL && ip_addr_is_set(peer) ? peer : &local->addr;
-	if (dst->family != local->addr.family)
+		peer != NULL && ip_addr_is_set(peer) ? peer : local;
+	if (dst->family != local->family)
 		return -EINVAL;
 	mnl_attr_put(nlh, IFA_ADDRESS, alen, dst->a);
 	return nl_talk(nlh);
