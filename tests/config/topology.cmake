@@ -8,3 +8,5 @@ vgw_add_unit_test(test_config_topology_rules
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_topo_rules.c DEPS vgw_config)
 vgw_add_unit_test(test_config_topology_broken
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_topo_broken.c DEPS vgw_config)
+vgw_add_unit_test(test_config_topology_load
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_topo_load.c DEPS vgw_config)
