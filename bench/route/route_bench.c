@@ -4,10 +4,12 @@
  * bench/route/run.sh creates (it needs interfaces va0/va1 with gateways
  * 192.0.2.2 / 198.51.100.2); never run it in the host namespace.
  *
- * Usage: route_bench [-n routes] [-b batch] [-e] [-f]
- *   -e: 2-way ECMP; -f: every route has an off-link gateway, so the kernel
- *   rejects all of them (measures error reporting at scale).
- * Phases: install, replace (the other path set), dump, delete (sweep).
+ * Usage: route_bench [-n routes] [-b batch] [-e] [-o] [-f]
+ *   -e: install 2-way ECMP first (then single path); -o: kernel nexthop
+ *   objects; -f: every route has an off-link gateway, so the kernel rejects
+ *   all of them (measures error reporting at scale).
+ * Phases: install (set A), replace (set B), re-announce (B again),
+ * withdraw va0 (tunnel down), dump, delete (sweep).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,7 +81,7 @@ static int install_all(struct route_fib *fib, uint32_t n,
 
 static void report(const char *phase, uint32_t n, double secs)
 {
-	printf("%-8s %8u routes %8.3f s %10.0f routes/s\n", phase, n, secs,
+	printf("%-10s %8u routes %8.3f s %10.0f routes/s\n", phase, n, secs,
 	       n / secs);
 }
 
@@ -116,9 +118,10 @@ static int run_failing(uint32_t n, uint32_t batch)
 	return c.failed == n && (uint32_t)fail_cb_count == n ? 0 : 1;
 }
 
-static int run(uint32_t n, uint32_t batch, bool ecmp)
+static int run(uint32_t n, uint32_t batch, bool ecmp, bool nhobj)
 {
-	struct route_fib_config cfg = { .batch_size = batch };
+	struct route_fib_config cfg = { .batch_size = batch,
+					.nexthop_objects = nhobj };
 	struct route_fib *fib = route_fib_new(NULL, &cfg);
 	int a = route_link_index("va0"), b = route_link_index("va1");
 	if (fib == NULL || a < 0 || b < 0) {
@@ -131,30 +134,43 @@ static int run(uint32_t n, uint32_t batch, bool ecmp)
 	two[0].gateway = one.gateway;
 	ip_addr_parse("198.51.100.2", &two[1].gateway);
 
+	const struct route_nexthop *set_a = ecmp ? two : &one;
+	const struct route_nexthop *set_b = ecmp ? &one : two;
+	size_t na = ecmp ? 2 : 1, nb = ecmp ? 1 : 2;
 	struct mem m0 = mem_now();
 	double t0 = now_s();
-	if (install_all(fib, n, ecmp ? two : &one, ecmp ? 2 : 1) < 0)
+	if (install_all(fib, n, set_a, na) < 0)
 		return 1;
 	double t1 = now_s();
 	struct mem m1 = mem_now();
 	report("install", n, t1 - t0);
-	if (install_all(fib, n, ecmp ? &one : two, ecmp ? 1 : 2) < 0)
+	if (install_all(fib, n, set_b, nb) < 0)
 		return 1;
 	double t2 = now_s();
 	report("replace", n, t2 - t1);
+	if (install_all(fib, n, set_b, nb) < 0)
+		return 1;
+	double t3 = now_s();
+	report("reannounce", n, t3 - t2);
+	long w = route_fib_withdraw_ifindex(fib, a);
+	double t4 = now_s();
+	report("withdraw", n, t4 - t3);
+	/* Set B single path via va0: every route went; ECMP: all remain. */
+	long left = nb == 2 ? (long)n : 0;
 	long seen = 0;
 	long d = route_fib_dump(fib, count_cb, &seen);
-	double t3 = now_s();
-	report("dump", (uint32_t)seen, t3 - t2);
+	double t5 = now_s();
+	report("dump", (uint32_t)seen, t5 - t4);
 	long swept = route_fib_sweep_stale(fib);
-	double t4 = now_s();
-	report("delete", (uint32_t)(swept > 0 ? swept : 0), t4 - t3);
+	double t6 = now_s();
+	report("delete", (uint32_t)(swept > 0 ? swept : 0), t6 - t5);
 
 	struct route_fib_counters c;
 	route_fib_counters(fib, &c);
-	printf("batch %u, %llu sendmsg calls, failed %llu, lost %llu, dump %ld\n",
-	       batch, (unsigned long long)c.batches,
-	       (unsigned long long)c.failed, (unsigned long long)c.lost, d);
+	printf("batch %u, nexthop objects %s, %llu sendmsg calls, failed %llu, "
+	       "lost %llu, dump %ld, withdraw returned %ld\n", batch,
+	       nhobj ? "on" : "off", (unsigned long long)c.batches,
+	       (unsigned long long)c.failed, (unsigned long long)c.lost, d, w);
 	printf("kernel memory after install: Slab +%ld KiB, MemAvailable -%ld KiB "
 	       "(%.0f bytes/route by MemAvailable)\n",
 	       m1.slab_kb - m0.slab_kb, m0.avail_kb - m1.avail_kb,
@@ -162,22 +178,23 @@ static int run(uint32_t n, uint32_t batch, bool ecmp)
 	printf("route_bench RSS: %ld KiB before, %ld KiB after install\n",
 	       m0.rss_kb, m1.rss_kb);
 	route_fib_free(fib, false);
-	return (c.failed || c.lost || seen != (long)n || swept != (long)n) ? 1 : 0;
+	return (c.failed || c.lost || w < 0 || seen != left || swept != left) ? 1 : 0;
 }
 
 int main(int argc, char **argv)
 {
 	uint32_t n = 1000000, batch = 0;
-	bool ecmp = false, failing = false;
+	bool ecmp = false, failing = false, nhobj = false;
 	int opt;
-	while ((opt = getopt(argc, argv, "n:b:ef")) != -1) {
+	while ((opt = getopt(argc, argv, "n:b:efo")) != -1) {
 		switch (opt) {
 		case 'n': n = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'b': batch = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'e': ecmp = true; break;
 		case 'f': failing = true; break;
+		case 'o': nhobj = true; break;
 		default:
-			fprintf(stderr, "usage: %s [-n routes] [-b batch] [-e] [-f]\n",
+			fprintf(stderr, "usage: %s [-n routes] [-b batch] [-e] [-o] [-f]\n",
 				argv[0]);
 			return 2;
 		}
@@ -186,5 +203,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "routes must be 1..16777216\n");
 		return 2;
 	}
-	return failing ? run_failing(n, batch) : run(n, batch, ecmp);
+	return failing ? run_failing(n, batch) : run(n, batch, ecmp, nhobj);
 }

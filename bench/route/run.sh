@@ -8,8 +8,9 @@
 # Both use the same prefixes (32.0.0.0/24 + i) and the same gateway, and
 # run one after the other so they do not compete for the RTNL lock.
 #
-# Usage: bench/route/run.sh [-n routes] [-b batch] [-e] [-B]
-#   -e  vgw installs 2-way ECMP routes     -B  skip BIRD
+# Usage: bench/route/run.sh [-n routes] [-b batch] [-e] [-o] [-B]
+#   -e  vgw installs 2-way ECMP routes first   -o  kernel nexthop objects
+#   -B  skip BIRD
 # Needs root and a build with the route_bench target; BUILD=<build dir>
 # (default: build-route next to this repository's top).
 set -eu
@@ -17,14 +18,16 @@ set -eu
 N=1000000
 BATCH=0
 ECMP=""
+NHOBJ=""
 BIRD=1
-while getopts "n:b:eB" o; do
+while getopts "n:b:eoB" o; do
 	case $o in
 	n) N=$OPTARG ;;
 	b) BATCH=$OPTARG ;;
 	e) ECMP=-e ;;
+	o) NHOBJ=-o ;;
 	B) BIRD=0 ;;
-	*) echo "usage: $0 [-n routes] [-b batch] [-e] [-B]" >&2; exit 2 ;;
+	*) echo "usage: $0 [-n routes] [-b batch] [-e] [-o] [-B]" >&2; exit 2 ;;
 	esac
 done
 
@@ -58,9 +61,9 @@ make_ns() {
 
 slab_kb() { awk '/^Slab:/ { print $2 }' /proc/meminfo; }
 
-echo "== vgw src/route: $N routes ${ECMP:+(ECMP)} batch ${BATCH:-default}"
+echo "== vgw src/route: $N routes ${ECMP:+ECMP-first} ${NHOBJ:+nexthop-objects} batch $BATCH (0: default)"
 make_ns "$P-vgw"
-ip netns exec "$P-vgw" "$BENCH" -n "$N" -b "$BATCH" $ECMP | tee "$TMP/vgw.out"
+ip netns exec "$P-vgw" "$BENCH" -n "$N" -b "$BATCH" $ECMP $NHOBJ | tee "$TMP/vgw.out"
 ip netns del "$P-vgw"
 
 [ "$BIRD" -eq 1 ] || exit 0
