@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "base/addr.h"
 #include "config/diag.h"
@@ -407,6 +408,17 @@ void topology_free(struct topology *t);
  * and warnings to diags; returns true when no error was added.
  */
 bool topology_validate(const struct topology *t, struct diag_list *diags);
+
+/*
+ * Canonical printer: YAML with every key in the documented order and every
+ * default written out (docs/topology.md); parts left to the planner stay
+ * omitted. Loading the output gives the same model (round trip). With
+ * TOPO_PRINT_REDACT, pre-shared keys are written as "<redacted>" (the
+ * output then no longer loads into an equal model). Returns false on a
+ * write error.
+ */
+#define TOPO_PRINT_REDACT 1u
+bool topology_print(FILE *out, const struct topology *t, unsigned flags);
 
 /* ---- Lookups shared by the validator and the planner ---------------------- */
 

@@ -10,3 +10,5 @@ vgw_add_unit_test(test_config_topology_broken
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_topo_broken.c DEPS vgw_config)
 vgw_add_unit_test(test_config_topology_load
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_topo_load.c DEPS vgw_config)
+vgw_add_unit_test(test_config_topology_print
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_topo_print.c DEPS vgw_config)
