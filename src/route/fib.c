@@ -195,8 +195,13 @@ static void fib_fail(struct route_fib *fib, const void *msg, size_t len,
 		vlog(VLOG_WARN, "route", ctx, "%s %s rejected: %s%s%s",
 		     op == ROUTE_OP_DELETE ? "delete" : "replace", pfx,
 		     strerror(err), ext ? ": " : "", ext ? ext : "");
-	if (fib->fail_fn != NULL && ok)
+	if (fib->fail_fn != NULL && ok) {
+		/* Replies are being read from fib->rx: the callback may queue,
+		 * but anything that would send or read is refused (-EBUSY). */
+		fib->in_cb = true;
 		fib->fail_fn(fib->fail_arg, op, &e.prefix, err);
+		fib->in_cb = false;
+	}
 }
 
 /* ---- batches ---- */
@@ -352,6 +357,8 @@ static int fib_read(struct route_fib *fib)
 /* Blocks until at most max batches are in flight. 0 or -errno. */
 static int fib_wait(struct route_fib *fib, size_t max)
 {
+	if (fib->in_cb && fib->ring_len > max)
+		return -EBUSY;
 	while (fib->ring_len > max) {
 		if (fib_read(fib) == 0)
 			continue;
@@ -391,6 +398,8 @@ int route_fib_flush(struct route_fib *fib)
 	struct route_batch *b = &fib->batches[fib->fill];
 	if (b->n_msgs == 0)
 		return 0;
+	if (fib->in_cb)
+		return -EBUSY;
 	int rc = fib_wait(fib, ROUTE_INFLIGHT_MAX - 1);
 	if (rc < 0)
 		return rc;

@@ -73,7 +73,13 @@ enum route_op {
 	ROUTE_OP_DELETE,
 };
 
-/* Called for every message the kernel rejected; err is a positive errno. */
+/*
+ * Called for every message the kernel rejected; err is a positive errno.
+ * It runs while replies are being read: it may call route_fib_replace or
+ * route_fib_delete (a retry is queued; they return -EBUSY if the batch is
+ * full), but flush, sync, dump, sweep, withdraw and free return -EBUSY or
+ * must not be called. The batch goes out on the next loop iteration.
+ */
 typedef void (*route_fail_fn)(void *arg, enum route_op op,
 			      const struct ip_prefix *p, int err);
 

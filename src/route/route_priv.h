@@ -150,6 +150,7 @@ struct route_fib {
 	struct loop_timer flush_timer;
 	route_fail_fn fail_fn;
 	void *fail_arg;
+	bool in_cb; /* inside fail_fn: no sending or reading */
 
 	bool nh_objects;
 	struct route_nhreg nhreg;

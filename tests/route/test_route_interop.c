@@ -285,6 +285,41 @@ static void test_failure_mapping(void **state)
 	assert_sh_contains("ip route show proto 201", "10.50.", false);
 }
 
+struct retry_ctx {
+	struct route_fib *fib;
+	struct route_nexthop good;
+	int calls, busy;
+};
+
+/* Retries a rejected route with a good nexthop from inside the callback. */
+static void retry_fail(void *arg, enum route_op op, const struct ip_prefix *p,
+		       int err)
+{
+	struct retry_ctx *r = arg;
+	r->calls++;
+	assert_int_equal(route_fib_replace(r->fib, p, &r->good, 1), 0);
+	if (route_fib_flush(r->fib) == -EBUSY)
+		r->busy++;
+}
+
+static void test_failure_retry_from_callback(void **state)
+{
+	struct retry_ctx r = { .fib = fib_open(0) };
+	r.good = nhop("198.51.100.2", if_va1, 0);
+	route_fib_set_fail_cb(r.fib, retry_fail, &r);
+	struct route_nexthop offlink = nhop("203.0.113.9", if_va0, 0);
+	struct ip_prefix p = pfx("10.51.0.0/16");
+	assert_int_equal(route_fib_replace(r.fib, &p, &offlink, 1), 0);
+	assert_int_equal(route_fib_sync(r.fib), 0);
+	assert_int_equal(r.calls, 1);
+	assert_int_equal(r.busy, 1);
+	assert_int_equal(route_fib_sync(r.fib), 0); /* sends the retry */
+	assert_sh_contains("ip route show proto 201",
+			   "10.51.0.0/16 via 198.51.100.2 dev va1", true);
+	assert_counters(r.fib, 1, 0, 1);
+	route_fib_free(r.fib, true);
+}
+
 static void count_fail(void *arg, enum route_op op, const struct ip_prefix *p,
 		       int err)
 {
@@ -521,6 +556,7 @@ int main(void)
 		cmocka_unit_test(test_v4_single_ecmp_replace_delete),
 		cmocka_unit_test(test_v6_ecmp),
 		cmocka_unit_test(test_failure_mapping),
+		cmocka_unit_test(test_failure_retry_from_callback),
 		cmocka_unit_test(test_failures_at_scale),
 		cmocka_unit_test(test_sweep_stale),
 		cmocka_unit_test(test_withdraw_classic),
