@@ -46,6 +46,8 @@ struct cli_cmd {
 extern const struct cli_cmd cli_cmds_validate[];
 extern const struct cli_cmd cli_cmds_plan[];
 extern const struct cli_cmd cli_cmds_config[];
+extern const struct cli_cmd cli_cmds_show[];
+extern const struct cli_cmd cli_cmds_lab[];
 
 /* Every group, in help order, terminated by NULL (cmd_table.c). */
 extern const struct cli_cmd *const cli_groups[];

@@ -4,6 +4,7 @@
  * the entry's handler. Unknown commands and options exit CLI_USAGE with a
  * message that says what would have been valid.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -73,7 +74,8 @@ static void usage(struct cli_ctx *ctx, FILE *f)
 {
 	fprintf(f, "Usage: %s COMMAND [ARGS...]\n\n"
 		"vgw operator tool: check and plan a topology (both clouds),\n"
-		"check and print daemon configs.\n\nCommands:\n", ctx->prog);
+		"check and print daemon configs, show a running vgwd's views,\n"
+		"run a topology as a lab in network namespaces.\n\nCommands:\n", ctx->prog);
 	list_cmds(f, NULL);
 	fprintf(f, "  %-36s %s\n", "help [COMMAND]",
 		"show what a command does, its options and exit codes");
@@ -137,7 +139,39 @@ static int unknown(struct cli_ctx *ctx, int argc, char **argv)
 	return CLI_USAGE;
 }
 
+/*
+ * "vgwctl --socket PATH show ..." (the daemon first, as with other tools'
+ * -s): moves the option after the command, where the show handlers take
+ * it. Returns the new argv (caller frees) or NULL if there is nothing to do.
+ */
+static char **hoist_socket(int *argc, char **argv)
+{
+	if (*argc < 4 || (strcmp(argv[1], "--socket") != 0 && strcmp(argv[1], "-s") != 0))
+		return NULL;
+	char **n = calloc((size_t)*argc + 1, sizeof(*n));
+	if (n == NULL)
+		return NULL;
+	int k = 0;
+	n[k++] = argv[0];
+	for (int i = 3; i < *argc; i++)
+		n[k++] = argv[i];
+	n[k++] = "--socket";
+	n[k++] = argv[2];
+	n[k] = NULL;
+	return n;
+}
+
+static int cli_dispatch(int argc, char **argv, FILE *out, FILE *err);
+
 int cli_main(int argc, char **argv, FILE *out, FILE *err)
+{
+	char **hoisted = hoist_socket(&argc, argv);
+	int rc = cli_dispatch(argc, hoisted ? hoisted : argv, out, err);
+	free(hoisted);
+	return rc;
+}
+
+static int cli_dispatch(int argc, char **argv, FILE *out, FILE *err)
 {
 	struct cli_ctx ctx = { out, err, "vgwctl" };
 	if (argc < 2) {
