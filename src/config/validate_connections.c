@@ -164,6 +164,18 @@ static void check_vpn(struct topo_vd *v, size_t i)
 			       "static routing is not supported: every tunnel "
 			       "runs BGP");
 	int g = v->l.vpn_cgw[i];
+	for (size_t j = 0; g >= 0 && j < i; j++)
+		if (v->l.vpn_cgw[j] == g &&
+		    strcmp(t->aws.vpns[j].vpn_gateway, c->vpn_gateway) == 0)
+			topo_vd_report(v, DIAG_ERROR, &c->customer_gateway_at,
+				       "aws.cgw_reused",
+				       "one VPN connection per customer gateway "
+				       "and VGW; give each Azure instance its "
+				       "own customer gateway",
+				       "customer gateway '%s' already has VPN "
+				       "connection '%s' on this VGW",
+				       c->customer_gateway,
+				       t->aws.vpns[j].name);
 	if (g >= 0 && t->aws.cgws[g].routing != c->routing)
 		topo_vd_report(v, DIAG_ERROR, &t->aws.cgws[g].routing_at,
 			       "aws.routing", "use routing: dynamic",
