@@ -235,7 +235,7 @@ start_charon() { # ns side
 	PIDS+=("$!:charon")
 	SSPIDS+=("$!")
 	for _ in $(seq 100); do [ -S $d/run/charon.vici ] && break; sleep 0.1; done
-	nsx $1 swanctl --load-all --uri unix://$d/run/charon.vici --file $d/swanctl.conf >/dev/null
+	nsx $1 swanctl --load-all --uri unix://$d/run/charon.vici --file $d/swanctl.conf >$d/swanctl-load.log 2>&1
 }
 
 bench_ss() {
