@@ -47,7 +47,31 @@ static bool plain_ok(const char *s)
 	return true;
 }
 
-/* Writes s as a YAML scalar into buf (double-quoted when needed). */
+/*
+ * Decodes one UTF-8 sequence at c (libyaml only hands out valid UTF-8);
+ * returns its length, or 1 with the byte itself when it is malformed.
+ */
+static size_t utf8_decode(const unsigned char *c, uint32_t *cp)
+{
+	size_t len = *c >= 0xf0 ? 4 : *c >= 0xe0 ? 3 : *c >= 0xc0 ? 2 : 1;
+	uint32_t v = len == 1 ? *c : (uint32_t)(*c & (0x7f >> len));
+	for (size_t i = 1; i < len; i++) {
+		if ((c[i] & 0xc0) != 0x80) {
+			*cp = *c;
+			return 1;
+		}
+		v = v << 6 | (c[i] & 0x3f);
+	}
+	*cp = v;
+	return len;
+}
+
+/*
+ * Writes s as a YAML scalar into buf (size >= 10 * strlen(s) + 3),
+ * double-quoted when needed. Everything outside printable ASCII is
+ * escaped by code point, so line-break characters (NEL, LS, PS) cannot be
+ * folded on reload.
+ */
 static const char *yq(const char *s, char *buf, size_t size)
 {
 	if (plain_ok(s)) {
@@ -57,15 +81,22 @@ static const char *yq(const char *s, char *buf, size_t size)
 	size_t n = 0;
 	buf[n++] = '"';
 	for (const unsigned char *c = (const unsigned char *)s;
-	     *c && n + 6 < size; c++) {
-		if (*c == '"' || *c == '\\') {
+	     *c && n + 12 < size;) {
+		uint32_t cp;
+		size_t len = utf8_decode(c, &cp);
+		if (cp == '"' || cp == '\\') {
 			buf[n++] = '\\';
-			buf[n++] = (char)*c;
-		} else if (*c < 0x20 || *c == 0x7f) {
-			n += (size_t)snprintf(buf + n, size - n, "\\x%02x", *c);
+			buf[n++] = (char)cp;
+		} else if (cp >= 0x20 && cp < 0x7f) {
+			buf[n++] = (char)cp;
+		} else if (cp <= 0xff) {
+			n += (size_t)snprintf(buf + n, size - n, "\\x%02x", cp);
+		} else if (cp <= 0xffff) {
+			n += (size_t)snprintf(buf + n, size - n, "\\u%04x", cp);
 		} else {
-			buf[n++] = (char)*c;
+			n += (size_t)snprintf(buf + n, size - n, "\\U%08x", cp);
 		}
+		c += len;
 	}
 	buf[n++] = '"';
 	buf[n] = '\0';
@@ -74,7 +105,7 @@ static const char *yq(const char *s, char *buf, size_t size)
 
 static void kv_str(struct pr *p, int ind, const char *key, const char *v)
 {
-	char q[TOPO_PSK_MAX * 4 + 8];
+	char q[TOPO_PSK_MAX * 10 + 8];
 	line(p, ind, "%s: %s", key, yq(v, q, sizeof(q)));
 }
 
@@ -188,7 +219,7 @@ static void pr_gateway(struct pr *p, const struct topo_azure_gateway *gw)
 		kv_u(p, 4, "asn", gw->asn);
 	line(p, 4, "public_ips:");
 	for (size_t i = 0; i < gw->n_public_ips; i++) {
-		char q[TOPO_NAME_MAX * 4 + 8];
+		char q[TOPO_NAME_MAX * 10 + 8];
 		line(p, 6, "- name: %s", yq(gw->public_ips[i].name, q, sizeof(q)));
 		kv_ip(p, 8, "address", &gw->public_ips[i].address);
 	}
@@ -208,7 +239,7 @@ static void pr_gateway(struct pr *p, const struct topo_azure_gateway *gw)
 
 static void pr_lng(struct pr *p, const struct topo_lng *l)
 {
-	char q[TOPO_NAME_MAX * 4 + 8];
+	char q[TOPO_NAME_MAX * 10 + 8];
 	line(p, 4, "- name: %s", yq(l->name, q, sizeof(q)));
 	kv_ip(p, 6, "endpoint_ip", &l->endpoint_ip);
 	if (l->bgp_asn_set)
@@ -223,7 +254,7 @@ static void pr_conn(struct pr *p, const struct topo_connection *c)
 	static const char *const modes[] = { "Default", "InitiatorOnly",
 					     "ResponderOnly" };
 	static const char *const slots[] = { "primary", "secondary" };
-	char q[TOPO_NAME_MAX * 4 + 8];
+	char q[TOPO_NAME_MAX * 10 + 8];
 	line(p, 4, "- name: %s", yq(c->name, q, sizeof(q)));
 	kv_str(p, 6, "local_network_gateway", c->lng);
 	kv_secret(p, 6, "shared_key", c->shared_key);
@@ -243,7 +274,7 @@ static void pr_conn(struct pr *p, const struct topo_connection *c)
 
 static void pr_azure(struct pr *p, const struct topo_azure *az)
 {
-	char q[TOPO_NAME_MAX * 4 + 8];
+	char q[TOPO_NAME_MAX * 10 + 8];
 	line(p, 0, "azure:");
 	kv_str(p, 2, "resource_group", az->resource_group);
 	kv_str(p, 2, "location", az->location);
@@ -320,7 +351,7 @@ static void pr_options(struct pr *p, const struct topo_tunnel_options *o)
 
 static void pr_tunnel(struct pr *p, const struct topo_tunnel *tun)
 {
-	char q[TOPO_PSK_MAX * 4 + 8];
+	char q[TOPO_PSK_MAX * 10 + 8];
 	const char *k = (p->flags & TOPO_PRINT_REDACT) ? "<redacted>"
 						       : tun->pre_shared_key;
 	line(p, 8, "- pre_shared_key: %s", yq(k, q, sizeof(q)));
@@ -335,7 +366,7 @@ static void pr_tunnel(struct pr *p, const struct topo_tunnel *tun)
 static void pr_vpn(struct pr *p, const struct topo_vpn *v)
 {
 	static const char *const routings[] = { "dynamic", "static" };
-	char q[TOPO_NAME_MAX * 4 + 8];
+	char q[TOPO_NAME_MAX * 10 + 8];
 	line(p, 4, "- name: %s", yq(v->name, q, sizeof(q)));
 	kv_str(p, 6, "vpn_gateway", v->vpn_gateway);
 	kv_str(p, 6, "customer_gateway", v->customer_gateway);
@@ -355,7 +386,7 @@ static void pr_vpn(struct pr *p, const struct topo_vpn *v)
 static void pr_aws(struct pr *p, const struct topo_aws *aws)
 {
 	static const char *const routings[] = { "dynamic", "static" };
-	char q[TOPO_NAME_MAX * 4 + 8];
+	char q[TOPO_NAME_MAX * 10 + 8];
 	line(p, 0, "aws:");
 	line(p, 2, "vpc:");
 	kv_str(p, 4, "name", aws->vpc.name);

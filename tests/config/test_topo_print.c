@@ -88,13 +88,15 @@ static void test_quoting(void **state)
 	assert_non_null(a);
 	snprintf(a->azure.conns[0].shared_key, TOPO_PSK_MAX, "a: #\"b\\c");
 	snprintf(a->azure.location, TOPO_NAME_MAX, "true");
-	snprintf(a->description, sizeof(a->description), "- x");
+	snprintf(a->description, sizeof(a->description),
+		 "- x\xe2\x80\xa8y\xc2\x85z\xf0\x9f\x98\x80\t");
 	char *p = print_str(a, 0);
 	struct topology *b = topology_load_string(p, strlen(p), "q", &d);
 	assert_non_null(b);
 	assert_string_equal(b->azure.conns[0].shared_key, "a: #\"b\\c");
 	assert_string_equal(b->azure.location, "true");
-	assert_string_equal(b->description, "- x");
+	assert_string_equal(b->description,
+			    "- x\xe2\x80\xa8y\xc2\x85z\xf0\x9f\x98\x80\t");
 	free(p);
 	topology_free(a);
 	topology_free(b);
