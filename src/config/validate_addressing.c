@@ -234,6 +234,32 @@ static void check_inside_azure(struct topo_vd *v, size_t i, size_t k)
 		       topo_vd_pfx(&tun->inside_cidr, a));
 }
 
+/* An LNG's address space is on-premises (here: AWS) space: Azure refuses
+ * one that overlaps the VNet it connects to. */
+static void check_lng_spaces(struct topo_vd *v)
+{
+	const struct topo_azure *az = &v->t->azure;
+	char a[IP_PREFIX_STRLEN], b[IP_PREFIX_STRLEN];
+	for (size_t i = 0; i < az->n_lngs; i++) {
+		const struct topo_lng *l = &az->lngs[i];
+		for (size_t k = 0; k < l->n_spaces; k++)
+			for (size_t j = 0; j < az->vnet.n_spaces; j++) {
+				if (!ip_prefix_overlaps(&l->spaces[k],
+							&az->vnet.spaces[j]))
+					continue;
+				topo_vd_report(v, DIAG_ERROR, &l->spaces_at[k],
+					       "azure.lng_overlap",
+					       "with BGP the LNG address space "
+					       "may stay empty (as in the seed)",
+					       "LNG address space %s overlaps "
+					       "VNet address space %s",
+					       topo_vd_pfx(&l->spaces[k], a),
+					       topo_vd_pfx(&az->vnet.spaces[j],
+							   b));
+			}
+	}
+}
+
 void topo_vd_addressing(struct topo_vd *v)
 {
 	const struct topo_aws *aws = &v->t->aws;
@@ -241,6 +267,7 @@ void topo_vd_addressing(struct topo_vd *v)
 	if (v->t->azure.present) {
 		check_subnets(v);
 		check_gateway_subnet(v);
+		check_lng_spaces(v);
 	}
 	for (size_t i = 0; i < aws->n_vpns; i++) {
 		for (size_t k = 0; k < aws->vpns[i].n_tunnels; k++) {

@@ -118,6 +118,13 @@ static const struct rule_case cases[] = {
 	  "azure.vnet.subnets[1].prefix", "/27 or larger is recommended" },
 	{ SEED, { { "prefix: 10.1.1.0/24", "prefix: 10.1.1.0/27" } },
 	  "azure.gateway_subnet.size", PASS, 0, NULL, NULL },
+	{ SEED, { { "      address_space: []", "      address_space: [10.1.4.0/24]" } },
+	  "azure.lng_overlap", FAIL, DIAG_ERROR,
+	  "azure.local_network_gateways[0].address_space[0]",
+	  "LNG address space 10.1.4.0/24 overlaps VNet address space "
+	  "10.1.0.0/16" },
+	{ SEED, { { "      address_space: []", "      address_space: [10.2.0.0/16]" } },
+	  "azure.lng_overlap", PASS, 0, NULL, NULL },
 	/* ---- AWS inside CIDRs ---- */
 	{ SEED, { { "inside_cidr: 169.254.21.0/30", "inside_cidr: 169.254.21.0/29" } },
 	  "aws.inside_cidr.size", FAIL, DIAG_ERROR, TUN0 ".inside_cidr",
