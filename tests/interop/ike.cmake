@@ -52,3 +52,11 @@ endforeach()
 vgw_ike_interop_test(interop_ike_malformed
   COMMAND ${VGW_IKE_INTEROP_DIR}/malformed.sh ${CMAKE_BINARY_DIR}
   REQUIRES ${VGW_VGWD})
+
+# The JSON key rules the vgwd tests rely on (no root, no daemon needed).
+find_program(VGW_PYTHON3 python3 PATHS /usr/bin NO_DEFAULT_PATH)
+if(VGW_PYTHON3)
+  add_test(NAME interop_lib_vgwjson
+    COMMAND ${VGW_PYTHON3} -B ${CMAKE_CURRENT_SOURCE_DIR}/lib/test_vgwjson.py)
+  set_tests_properties(interop_lib_vgwjson PROPERTIES LABELS interop TIMEOUT 30)
+endif()

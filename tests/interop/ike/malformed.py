@@ -154,14 +154,8 @@ class Target:
         return doc
 
     def drops(self):
-        total = 0
-        for cmd in ("show tunnels", "show status"):
-            for path, value in vgwjson.walk(self.ctl_json(cmd)):
-                key = path[-1].lower() if path else ""
-                if ("drop" in key and isinstance(value, int)
-                        and not isinstance(value, bool)):
-                    total += value
-        return total
+        return sum(vgwjson.drop_total(self.ctl_json(cmd))
+                   for cmd in ("show tunnels", "show status"))
 
     def alive(self):
         try:

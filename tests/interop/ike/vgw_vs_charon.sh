@@ -112,7 +112,7 @@ peer_initiate() {
 	if [ "$PEER_KIND" = charon ]; then
 		charon_initiate right
 	else
-		vgw_ctl right tunnel up t1 >/dev/null
+		vgw_request right "tunnel up" t1 >/dev/null
 	fi
 }
 
@@ -121,7 +121,7 @@ peer_delete_ike() {
 	if [ "$PEER_KIND" = charon ]; then
 		charon_terminate_ike right
 	else
-		vgw_ctl right tunnel down t1 >/dev/null
+		vgw_request right "tunnel down" t1 >/dev/null
 	fi
 }
 

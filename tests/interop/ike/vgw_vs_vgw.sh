@@ -10,7 +10,8 @@
 #     | 198.51.100.1                                  | 198.51.100.2
 #     +------ p-lgw [ wan bridge br0 ] p-rgw ---------+
 #
-# The peer's SPIs come from its own vgwctl; "the peer deletes the IKE SA"
-# is `vgwctl tunnel down t1` on the right, "the peer initiates" is
-# `vgwctl tunnel up t1`. Usage and exit codes as vgw_vs_charon.sh.
+# The peer's SPIs come from its own vgwctl. "The peer deletes the IKE SA"
+# and "the peer initiates" are the control requests "tunnel down" and
+# "tunnel up" with {"name": "t1"} sent to the right daemon (docs/
+# control-protocol.md). Usage and exit codes as vgw_vs_charon.sh.
 PEER_KIND=vgw exec "$(dirname "$0")/vgw_vs_charon.sh" "$@"

@@ -46,10 +46,12 @@ vgw_find_bins() {
 		VGWCTL="$b/src/cli/vgwctl"
 		[ -x "$VGWCTL" ] || VGWCTL=$(find "$b" -name vgwctl -type f -perm -u+x 2>/dev/null | head -n 1)
 	fi
-	[ -n "$VGWD" ] && [ -x "$VGWD" ] ||
+	if [ -z "$VGWD" ] || [ ! -x "$VGWD" ]; then
 		nt_fail "vgwd not found (looked for '${VGWD:-<no build dir given>}'); build it or set VGWD"
-	[ -n "$VGWCTL" ] && [ -x "$VGWCTL" ] ||
+	fi
+	if [ -z "$VGWCTL" ] || [ ! -x "$VGWCTL" ]; then
 		nt_fail "vgwctl not found under '$b'; build it or set VGWCTL"
+	fi
 	nt_log "vgwd: $VGWD  vgwctl: $VGWCTL"
 }
 
@@ -167,9 +169,18 @@ vgw_ctl() {
 }
 
 vgw_tunnels_json() { vgw_ctl "$1" show tunnels --json 2>/dev/null; }
-vgw_status() { vgw_tunnels_json "$1" | "$NT_PYTHON" "$NT_LIB_DIR/vgwjson.py" status "$(vg_get "$1" tunnel)"; }
-vgw_spis() { vgw_tunnels_json "$1" | "$NT_PYTHON" "$NT_LIB_DIR/vgwjson.py" spis "$(vg_get "$1" tunnel)"; }
-vgw_drops() { vgw_tunnels_json "$1" | "$NT_PYTHON" "$NT_LIB_DIR/vgwjson.py" drops "$(vg_get "$1" tunnel)" 2>/dev/null; }
+vgw_status() { vgw_tunnels_json "$1" | "$NT_PYTHON" -B "$NT_LIB_DIR/vgwjson.py" status "$(vg_get "$1" tunnel)"; }
+# SPIs and drops are read from the whole "show tunnels" document: the IKE
+# SAs ("ike") and dataplane counters ("dataplane") sit beside tunnels[],
+# and each test has a single tunnel.
+vgw_spis() { vgw_tunnels_json "$1" | "$NT_PYTHON" -B "$NT_LIB_DIR/vgwjson.py" spis; }
+vgw_drops() { vgw_tunnels_json "$1" | "$NT_PYTHON" -B "$NT_LIB_DIR/vgwjson.py" drops 2>/dev/null; }
+
+# vgw_request SIDE COMMAND [TUNNEL]: a raw control-protocol request (for
+# commands vgwctl does not wrap yet, e.g. "tunnel down").
+vgw_request() {
+	"$NT_PYTHON" -B "$NT_LIB_DIR/vgwjson.py" request "$(vg_sock "$1")" "$2" "${3:-}"
+}
 
 vgw_ensure_routes() {
 	local side=$1 ns ifn r
