@@ -45,7 +45,11 @@ bird_start() {
 		echo "  ipv4 {"
 		[ -n "$ibgp" ] && echo "    gateway direct; next hop self;"
 		echo "    import all;"
-		[ -n "${B_LIMIT[$role]}" ] && echo "    receive limit ${B_LIMIT[$role]} action disable;"
+		# "restart", not "disable": BIRD closes right after its Cease
+		# NOTIFICATION, and when the peer's next message is still unread the
+		# close turns into a TCP RST that can destroy the NOTIFICATION in
+		# the peer's receive queue; restarting gives the peer another try.
+		[ -n "${B_LIMIT[$role]}" ] && echo "    receive limit ${B_LIMIT[$role]} action restart;"
 		echo "    export filter {"
 		echo "      if source = RTS_STATIC then {"
 		echo "        bgp_med = ${B_MED[$role]};"
@@ -223,6 +227,9 @@ openbgpd_start() {
 		echo "socket \"${B_DIR[$role]}/bgpd.sock\""
 		echo "listen on ${B_IP[$role]}"
 		echo "fib-update no"
+		for n in $(echo "${B_NETS[$role]}" | cut -s -d' ' -f2-); do
+			echo "network $n set { med ${B_MED[$role]} community ${B_COMM[$role]} }"
+		done
 		echo "neighbor ${B_NIP[$role]} {"
 		echo "  remote-as ${B_NAS[$role]}"
 		echo "  descr \"nbr\""
@@ -238,10 +245,12 @@ openbgpd_start() {
 	chmod 600 "$conf"
 	spawn "$role" bgpd -d -v -f "$conf"
 	bgpt_wait 10 "bgpd socket" bgpctl_ "$role" show summary || die "openbgpd did not start"
-	for n in ${B_NETS[$role]}; do
-		bgpctl_ "$role" network add "$n" med "${B_MED[$role]}" community "${B_COMM[$role]}" \
-			>/dev/null || die "bgpctl network add $n"
-	done
+	# The first prefix is added at run time so that it can be withdrawn
+	# (bgpctl network delete); the others are in the config, announced at
+	# once when the session comes up.
+	set -- ${B_NETS[$role]}
+	[ $# -gt 0 ] && { bgpctl_ "$role" network add "$1" med "${B_MED[$role]}" \
+		community "${B_COMM[$role]}" >/dev/null || die "bgpctl network add $1"; }
 }
 
 openbgpd_nbr_json() { bgpctl_ "$1" -j show neighbor "${B_NIP[$1]}"; }

@@ -159,7 +159,6 @@ sc_maxprefix() {
 	bgpt_start dut
 	bgpt_start peer
 	expect_log peer "$(maxpfx_re "$PEER")" 30
-	bgpt_wait 5 "dut session down" dut_not_established || die "dut still Established"
 	dut_shows_maxprefix
 }
 maxpfx_re() {
@@ -175,11 +174,7 @@ maxpfx_re() {
 dut_shows_text() { "${DUT_KIND}_dut_shows_text" "$@"; }
 dut_shows_maxprefix() { "${DUT_KIND}_dut_shows_maxprefix"; }
 bird_dut_shows_text() { log_has dut "$1" || die "bird log lacks '$1'"; }
-bird_dut_shows_maxprefix() {
-	birdc_ dut show protocols all nbr | grep -qi "limit" ||
-		die "bird: protocol not down by its receive limit"
-	log "ok: dut: $(birdc_ dut show protocols nbr | tail -1)"
-}
+bird_dut_shows_maxprefix() { expect_log dut "Route limit exceeded, shutting down" 5; }
 
 # ------------------------------------------------------------- main
 
