@@ -81,8 +81,11 @@ static int install_all(struct route_fib *fib, uint32_t n,
 
 static void report(const char *phase, uint32_t n, double secs)
 {
-	printf("%-10s %8u routes %8.3f s %10.0f routes/s\n", phase, n, secs,
-	       n / secs);
+	if (secs < 0.001 || n == 0)
+		printf("%-10s %8u routes %8.3f s\n", phase, n, secs);
+	else
+		printf("%-10s %8u routes %8.3f s %10.0f routes/s\n", phase, n,
+		       secs, n / secs);
 }
 
 static int fail_cb_count;

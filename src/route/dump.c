@@ -131,23 +131,35 @@ static long sweep_round(struct route_fib *fib)
 	return rc < 0 ? rc : (s < 0 ? s : rc);
 }
 
+static int count_route(void *arg, const struct route_entry *e)
+{
+	(*(long *)arg)++;
+	return 0;
+}
+
 long route_fib_sweep_stale(struct route_fib *fib)
 {
-	int rc = route_fib_sync(fib);
+	long before = 0, after = 0;
+	long rc = route_fib_dump(fib, count_route, &before);
 	if (rc < 0)
 		return rc;
-	uint64_t before = fib->c.deleted;
+	/*
+	 * Nexthop objects of our protocol first: deleting one makes the kernel
+	 * delete every route using it in the same request (1M routes in well
+	 * under a second, against seconds for 1M RTM_DELROUTEs).
+	 */
+	rc = route_nhobj_sweep(&fib->nhreg);
+	if (rc < 0)
+		return rc;
 	for (int round = 0; round < ROUTE_SWEEP_ROUNDS; round++) {
-		long found = sweep_round(fib);
-		if (found < 0)
-			return found;
-		if (found == 0)
+		rc = sweep_round(fib);
+		if (rc <= 0)
 			break;
 	}
-	/* Then the nexthop objects of our protocol (and any route of another
-	 * table still using one, which the kernel deletes with it). */
-	long nh = route_nhobj_sweep(&fib->nhreg);
-	if (nh < 0)
-		return nh;
-	return (long)(fib->c.deleted - before);
+	if (rc < 0)
+		return rc;
+	rc = route_fib_dump(fib, count_route, &after);
+	if (rc < 0)
+		return rc;
+	return before - after;
 }

@@ -136,9 +136,10 @@ int route_fib_flush(struct route_fib *fib);
 int route_fib_sync(struct route_fib *fib);
 
 /*
- * Queues the deletion of every route in our table carrying our protocol id
- * (leftovers of a crashed vgwd), then syncs. Returns the number of routes
- * removed, or -errno.
+ * Removes every route in our table carrying our protocol id (leftovers of a
+ * crashed vgwd) and every kernel nexthop object of our protocol (which also
+ * removes any route using one, in any table). Synchronous. Returns the
+ * number of routes removed from our table, or -errno.
  */
 long route_fib_sweep_stale(struct route_fib *fib);
 
