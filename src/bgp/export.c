@@ -20,6 +20,7 @@
  */
 #include "bgp/bgp_priv.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,7 +97,7 @@ void bgp_export_reset(struct bgp_peer *p)
 void bgp_export_peer_down(struct bgp_peer *p)
 {
 	uint32_t bit = 1u << p->slot;
-	size_t pos = 0;
+	size_t pos = p->st.advertised == 0 ? SIZE_MAX : 0;
 	struct bgp_rnode *rn;
 	while ((rn = bgp_rib_next(&p->bgp->rib, &pos)) != NULL)
 		rn->adv &= ~bit;

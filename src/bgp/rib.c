@@ -80,10 +80,9 @@ void bgp_rib_init(struct bgp_rib *rib)
 
 void bgp_rib_free(struct bgp_rib *rib)
 {
-	for (size_t i = 0; i < rib->cap; i++) {
-		struct bgp_rnode *rn = rib->slots[i];
-		if (rn == NULL)
-			continue;
+	size_t pos = 0;
+	struct bgp_rnode *rn;
+	while ((rn = bgp_rib_next(rib, &pos)) != NULL) {
 		for (struct bgp_rpath *p = rn->paths; p; p = p->next)
 			bgp_attrs_unref(&rib->attrs, p->attrs);
 	}
@@ -104,9 +103,33 @@ static uint64_t key_hash(uint8_t af, uint8_t len, const uint8_t *a)
 		memcpy(&w1, a + 8, 8);
 	else
 		w0 &= 0xffffffffu;
-	uint64_t h = (w0 ^ (w1 * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)len << 56) ^
-		      af) * 0xff51afd7ed558ccdULL;
-	return h ^ (h >> 29);
+	uint64_t h = w0 ^ (w1 * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)len << 40) ^
+		     ((uint64_t)af << 48);
+	/* murmur3 fmix64: every input bit reaches every output bit */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+/*
+ * A slot holds the rnode pointer in its low 48 bits and 16 bits of the
+ * hash in the top bits, so a probe rejects non-matching entries without
+ * touching the rnode (one cache miss per lookup instead of one per probe).
+ */
+#define PTR_BITS 48
+#define PTR_MASK ((1ULL << PTR_BITS) - 1)
+
+static uint64_t slot_make(const struct bgp_rnode *rn, uint64_t h)
+{
+	return (uint64_t)(uintptr_t)rn | (h & ~PTR_MASK);
+}
+
+static struct bgp_rnode *slot_ptr(uint64_t v)
+{
+	return (struct bgp_rnode *)(uintptr_t)(v & PTR_MASK);
 }
 
 static size_t rn_slot(const struct bgp_rib *rib, const struct bgp_rnode *rn)
@@ -134,38 +157,62 @@ struct bgp_rnode *bgp_rib_find(const struct bgp_rib *rib,
 	if (rib->cap == 0)
 		return NULL;
 	size_t mask = rib->cap - 1;
-	size_t i = (size_t)key_hash(p->addr.family, p->len, p->addr.a) & mask;
-	for (;;) {
-		struct bgp_rnode *rn = rib->slots[i];
-		if (rn == NULL)
+	uint64_t h = key_hash(p->addr.family, p->len, p->addr.a);
+	uint64_t tag = h & ~PTR_MASK;
+	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+		uint64_t v = rib->slots[i];
+		if (v == 0)
 			return NULL;
-		if (rn_match(rn, p))
-			return rn;
-		i = (i + 1) & mask;
+		if ((v & ~PTR_MASK) == tag && rn_match(slot_ptr(v), p))
+			return slot_ptr(v);
 	}
 }
 
+/* Inserts into a table known not to contain rn. */
+static void slot_insert(uint64_t *slots, size_t cap, struct bgp_rnode *rn)
+{
+	uint64_t h = key_hash(rn->af, rn->len, rn->addr);
+	size_t j = (size_t)h & (cap - 1);
+	while (slots[j] != 0)
+		j = (j + 1) & (cap - 1);
+	slots[j] = slot_make(rn, h);
+}
+
+void bgp_rib_prefetch(const struct bgp_rib *rib, const struct ip_prefix *p)
+{
+	if (rib->cap == 0)
+		return;
+	uint64_t h = key_hash(p->addr.family, p->len, p->addr.a);
+	__builtin_prefetch(&rib->slots[(size_t)h & (rib->cap - 1)]);
+}
+
+/* Rehash by walking the node slab in memory order (sequential reads),
+ * not the old slots (one random rnode access each). */
 static bool rib_grow(struct bgp_rib *rib)
 {
 	size_t ncap = rib->cap ? rib->cap * 2 : 1024;
-	struct bgp_rnode **old = rib->slots;
-	size_t ocap = rib->cap;
-	rib->slots = calloc(ncap, sizeof(*rib->slots));
-	if (rib->slots == NULL) {
-		rib->slots = old;
+	uint64_t *ns = calloc(ncap, sizeof(*ns));
+	if (ns == NULL)
 		return false;
-	}
+	/* Batches of 16: prefetch the target slots, then insert, so the
+	 * cache misses overlap instead of queueing. */
+	size_t pos = 0;
+	struct bgp_rnode *batch[16];
+	size_t n;
+	do {
+		n = 0;
+		while (n < 16 && (batch[n] = bgp_rib_next(rib, &pos)) != NULL) {
+			uint64_t h = key_hash(batch[n]->af, batch[n]->len,
+					      batch[n]->addr);
+			__builtin_prefetch(&ns[(size_t)h & (ncap - 1)], 1);
+			n++;
+		}
+		for (size_t k = 0; k < n; k++)
+			slot_insert(ns, ncap, batch[k]);
+	} while (n == 16);
+	free(rib->slots);
+	rib->slots = ns;
 	rib->cap = ncap;
-	for (size_t i = 0; i < ocap; i++) {
-		struct bgp_rnode *rn = old[i];
-		if (rn == NULL)
-			continue;
-		size_t j = rn_slot(rib, rn);
-		while (rib->slots[j] != NULL)
-			j = (j + 1) & (ncap - 1);
-		rib->slots[j] = rn;
-	}
-	free(old);
 	return true;
 }
 
@@ -174,23 +221,28 @@ struct bgp_rnode *bgp_rib_get(struct bgp_rib *rib, const struct ip_prefix *p)
 	if ((rib->count + 1) * 4 > rib->cap * 3 && !rib_grow(rib))
 		return NULL;
 	size_t mask = rib->cap - 1;
-	size_t i = (size_t)key_hash(p->addr.family, p->len, p->addr.a) & mask;
-	for (;;) {
-		struct bgp_rnode *rn = rib->slots[i];
-		if (rn == NULL)
+	uint64_t h = key_hash(p->addr.family, p->len, p->addr.a);
+	uint64_t tag = h & ~PTR_MASK;
+	size_t i = (size_t)h & mask;
+	for (;; i = (i + 1) & mask) {
+		uint64_t v = rib->slots[i];
+		if (v == 0)
 			break;
-		if (rn_match(rn, p))
-			return rn;
-		i = (i + 1) & mask;
+		if ((v & ~PTR_MASK) == tag && rn_match(slot_ptr(v), p))
+			return slot_ptr(v);
 	}
 	struct bgp_rnode *rn = bgp_slab_alloc(&rib->nodes);
 	if (rn == NULL)
 		return NULL;
+	if (((uintptr_t)rn & ~(uintptr_t)PTR_MASK) != 0) {
+		bgp_slab_put(&rib->nodes, rn); /* address space beyond 48 bits */
+		return NULL;
+	}
 	memset(rn, 0, sizeof(*rn));
 	rn->af = p->addr.family;
 	rn->len = p->len;
 	memcpy(rn->addr, p->addr.a, p->addr.family == AF_INET ? 4 : 16);
-	rib->slots[i] = rn;
+	rib->slots[i] = slot_make(rn, h);
 	rib->count++;
 	return rn;
 }
@@ -199,20 +251,20 @@ struct bgp_rnode *bgp_rib_get(struct bgp_rib *rib, const struct ip_prefix *p)
 static void rib_unlink(struct bgp_rib *rib, size_t i)
 {
 	size_t mask = rib->cap - 1;
-	rib->slots[i] = NULL;
+	rib->slots[i] = 0;
 	size_t j = i;
 	for (;;) {
 		j = (j + 1) & mask;
-		struct bgp_rnode *rn = rib->slots[j];
-		if (rn == NULL)
+		uint64_t v = rib->slots[j];
+		if (v == 0)
 			return;
-		size_t home = rn_slot(rib, rn);
-		/* Move rn into the hole if its home is not in (i, j]. */
+		size_t home = rn_slot(rib, slot_ptr(v));
+		/* Move the entry into the hole if its home is not in (i, j]. */
 		bool between = i <= j ? (home > i && home <= j) :
 					(home > i || home <= j);
 		if (!between) {
-			rib->slots[i] = rn;
-			rib->slots[j] = NULL;
+			rib->slots[i] = v;
+			rib->slots[j] = 0;
 			i = j;
 		}
 	}
@@ -224,13 +276,14 @@ void bgp_rib_maybe_drop(struct bgp_rib *rib, struct bgp_rnode *rn)
 		return;
 	size_t mask = rib->cap - 1;
 	size_t i = rn_slot(rib, rn);
-	while (rib->slots[i] != rn) {
-		if (rib->slots[i] == NULL)
+	while (slot_ptr(rib->slots[i]) != rn) {
+		if (rib->slots[i] == 0)
 			return; /* not in the table: invariant broken */
 		i = (i + 1) & mask;
 	}
 	rib_unlink(rib, i);
 	rib->count--;
+	rn->af = 0; /* marks the slab object free for bgp_rib_next */
 	bgp_slab_put(&rib->nodes, rn);
 }
 
@@ -290,11 +343,25 @@ bool bgp_rib_del_path(struct bgp_rib *rib, struct bgp_rnode *rn, uint8_t src)
 	return false;
 }
 
+/*
+ * Iteration walks the node slab in memory order: sequential, prefetch
+ * friendly, and unaffected by table growth. Free objects have af == 0.
+ */
 struct bgp_rnode *bgp_rib_next(const struct bgp_rib *rib, size_t *pos)
 {
-	while (*pos < rib->cap) {
-		struct bgp_rnode *rn = rib->slots[(*pos)++];
-		if (rn != NULL)
+	const struct bgp_slab *s = &rib->nodes;
+	size_t per = SLAB_CHUNK / s->size;
+	size_t last_used = s->n_chunks ? (SLAB_CHUNK - s->cur_left) / s->size : 0;
+	while (*pos < s->n_chunks * per) {
+		size_t c = *pos / per, k = *pos % per;
+		(*pos)++;
+		if (c == s->n_chunks - 1 && k >= last_used) {
+			*pos = s->n_chunks * per;
+			return NULL;
+		}
+		struct bgp_rnode *rn = (struct bgp_rnode *)((uint8_t *)s->chunks[c] +
+							     k * s->size);
+		if (rn->af != 0)
 			return rn;
 	}
 	return NULL;

@@ -78,7 +78,7 @@ struct bgp_src {
 };
 
 struct bgp_rib {
-	struct bgp_rnode **slots; /* open addressing, linear probing */
+	uint64_t *slots;          /* open addressing: tag | rnode pointer */
 	size_t cap, count;        /* count: rnodes incl. empty ones */
 	size_t n_routes;          /* rnodes with at least one path */
 	struct bgp_slab nodes, paths;
@@ -93,6 +93,8 @@ struct bgp_rnode *bgp_rib_find(const struct bgp_rib *rib,
 			       const struct ip_prefix *p);
 /* Finds or creates; NULL on ENOMEM. */
 struct bgp_rnode *bgp_rib_get(struct bgp_rib *rib, const struct ip_prefix *p);
+/* Hint: p will be looked up soon (starts the slot's cache miss). */
+void bgp_rib_prefetch(const struct bgp_rib *rib, const struct ip_prefix *p);
 /* Frees rn if it holds no paths and is advertised nowhere. */
 void bgp_rib_maybe_drop(struct bgp_rib *rib, struct bgp_rnode *rn);
 struct bgp_rpath *bgp_rnode_path(struct bgp_rnode *rn, uint8_t src);
@@ -105,7 +107,8 @@ int bgp_rib_set_path(struct bgp_rib *rib, struct bgp_rnode *rn, uint8_t src,
 		     struct bgp_attrs *attrs);
 /* Removes src's path; true if there was one. */
 bool bgp_rib_del_path(struct bgp_rib *rib, struct bgp_rnode *rn, uint8_t src);
-/* Iteration by slot index: returns the next rnode at or after *pos. */
+/* Iteration (slab order): the next rnode at or after *pos, NULL at end.
+ * Safe while paths change; rnodes are only freed via bgp_rib_maybe_drop. */
 struct bgp_rnode *bgp_rib_next(const struct bgp_rib *rib, size_t *pos);
 
 /* ---- decision process (decide.c) ---- */
