@@ -353,10 +353,11 @@ static void derive_neighbor(const struct dconf *c, struct dconf_neighbor *n,
 	const struct dconf_tunnel *t = dconf_find_tunnel(c, n->tunnel);
 	if (!ip_addr_is_set(&n->local_address) && t != NULL)
 		n->local_address = t->inside_address.addr;
-	if (n->name[0] == '\0')
+	if (n->name[0] == '\0') {
 		ip_addr_fmt(&n->address, n->name, sizeof(n->name));
-	if (n->name[0] == '\0')
-		snprintf(n->name, sizeof(n->name), "neighbor%zu", i);
+		if (!dconf_name_ok(n->name)) /* "::1" */
+			snprintf(n->name, sizeof(n->name), "neighbor%zu", i);
+	}
 	if (d->deny_own_prefixes && !n->import.deny_exact.given)
 		for (size_t j = 0; j < c->bgp.announce.n; j++)
 			dconf_prefix_list_add(&n->import.deny_exact,

@@ -18,7 +18,11 @@
 #include "config/dconf_priv.h"
 #include "crypto/secret.h"
 
-/* YAML double-quoted string: escapes quotes, backslashes, controls. */
+/*
+ * YAML double-quoted string: escapes quotes, backslashes and control
+ * characters. Bytes >= 0x80 are copied: the loader only ever holds valid
+ * UTF-8 (libyaml checks), and "\xNN" would mean the code point U+00NN.
+ */
 static void put_quoted(FILE *f, const uint8_t *s, size_t n)
 {
 	fputc('"', f);
@@ -26,7 +30,7 @@ static void put_quoted(FILE *f, const uint8_t *s, size_t n)
 		uint8_t ch = s[i];
 		if (ch == '"' || ch == '\\')
 			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20 || ch >= 0x7f)
+		else if (ch < 0x20 || ch == 0x7f)
 			fprintf(f, "\\x%02x", ch);
 		else
 			fputc(ch, f);

@@ -95,6 +95,8 @@ static void add_conn(struct plan *p, size_t v, size_t k, const char *name,
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	memcpy(c->lng, lng, strlen(lng) + 1); /* both TOPO_NAME_MAX */
 	memcpy(c->shared_key, t->pre_shared_key, sizeof(c->shared_key));
+	snprintf(c->shared_key_at.path, sizeof(c->shared_key_at.path),
+		 "azure.connections[%zu].shared_key", i);
 	c->enable_bgp = true;
 	c->custom_bgp_set = true;
 	for (size_t j = 0; j < TOPO_MAX_INSTANCES && j < gw->n_public_ips;
@@ -198,19 +200,70 @@ void plan_index(struct plan *p)
 			index_tunnel(p, v, k);
 }
 
+void plan_psk_file(const struct plan *p, const struct plan_tunnel *pt,
+		   char *buf, size_t size)
+{
+	snprintf(buf, size, "%.60s-t%zu.psk", p->topo.aws.vpns[pt->vpn].name,
+		 pt->tunnel + 1);
+	for (char *c = buf; *c; c++)
+		if (*c == '/' || *c == ' ')
+			*c = '-';
+}
+
+void plan_warn_keyless(const struct plan *p, struct diag_list *d)
+{
+	for (size_t i = 0; i < p->n_tunnels; i++) {
+		const struct plan_tunnel *pt = &p->tunnels[i];
+		if (pt->psk[0] != '\0')
+			continue;
+		const struct topo_tunnel *t =
+			&p->topo.aws.vpns[pt->vpn].tunnels[pt->tunnel];
+		char file[96];
+		plan_psk_file(p, pt, file, sizeof(file));
+		struct diag_pos pos = { p->topo.file, t->at.line, t->at.col };
+		diag_add(d, DIAG_WARNING, &pos, t->pre_shared_key_at.path,
+			 "plan.psk_unknown", "write the same key (8-64 of "
+			 "A-Z a-z 0-9 . _) into that file next to each config",
+			 "no pre-shared key in the topology: the configs read "
+			 "it from %s", file);
+	}
+}
+
+/* A PSK rule on a key the planner left empty on purpose (warned above). */
+static bool keyless(const struct plan *p, const struct diag *e)
+{
+	if (strncmp(e->rule, "psk.", 4) != 0)
+		return false;
+	for (size_t i = 0; i < p->n_tunnels; i++) {
+		const struct plan_tunnel *pt = &p->tunnels[i];
+		const struct topo_tunnel *t =
+			&p->topo.aws.vpns[pt->vpn].tunnels[pt->tunnel];
+		if (pt->psk[0] == '\0' &&
+		    strcmp(e->path, t->pre_shared_key_at.path) == 0)
+			return true;
+		if (pt->psk[0] == '\0' && pt->conn >= 0 &&
+		    strcmp(e->path, p->topo.azure.conns[pt->conn]
+					    .shared_key_at.path) == 0)
+			return true;
+	}
+	return false;
+}
+
 bool plan_self_check(const struct plan *p, struct diag_list *d)
 {
 	struct diag_list scratch;
 	diag_list_init(&scratch);
-	bool ok = topology_validate(&p->topo, &scratch);
+	topology_validate(&p->topo, &scratch);
+	bool ok = true;
 	for (size_t i = 0; i < scratch.n; i++) {
 		const struct diag *e = &scratch.v[i];
-		if (e->level != DIAG_ERROR)
+		if (e->level != DIAG_ERROR || keyless(p, e))
 			continue;
 		struct diag_pos pos = { e->file, e->line, e->col };
 		diag_add(d, DIAG_ERROR, &pos, e->path, "plan.self_check",
 			 "please report this planner bug",
 			 "the planned topology breaks a rule: %s", e->message);
+		ok = false;
 	}
 	diag_list_free(&scratch);
 	return ok;

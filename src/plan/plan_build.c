@@ -66,6 +66,11 @@ static void add_tunnels(struct plan *p)
 			set_path(&t->at, "aws.vpn_connections[%zu].tunnels[%zu]",
 				 v, k);
 			aws_default_options(&t->options);
+			set_path(&t->pre_shared_key_at, "aws.vpn_connections"
+				 "[%zu].tunnels[%zu].pre_shared_key", v, k);
+			/* Point diagnostics at the VPN connection. */
+			t->at.line = t->pre_shared_key_at.line = vpn->at.line;
+			t->at.col = t->pre_shared_key_at.col = vpn->at.col;
 			p->tunnel_added[v][k] = true;
 		}
 	}
@@ -234,5 +239,6 @@ bool plan_build(const struct topology *t, struct plan *p,
 	if (!plan_azure_objects(p, d))
 		return false;
 	plan_index(p);
+	plan_warn_keyless(p, d);
 	return plan_self_check(p, d);
 }

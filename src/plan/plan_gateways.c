@@ -37,13 +37,13 @@ static struct dconf_ifaddr ifaddr(const struct ip_addr *a)
 	return r;
 }
 
-static void set_psk(struct dconf_tunnel *dt, const char *psk)
+static void set_psk(const struct plan *p, const struct plan_tunnel *pt,
+		    struct dconf_tunnel *dt)
 {
-	if (psk[0] != '\0')
-		dconf_tunnel_set_psk(dt, psk);
+	if (pt->psk[0] != '\0')
+		dconf_tunnel_set_psk(dt, pt->psk);
 	else
-		snprintf(dt->psk_file, sizeof(dt->psk_file), "%s.psk",
-			 dt->name);
+		plan_psk_file(p, pt, dt->psk_file, sizeof(dt->psk_file));
 }
 
 static enum dconf_initiation azure_mode(enum topo_conn_mode m)
@@ -80,7 +80,7 @@ static bool azure_tunnel(const struct plan *p, const struct plan_tunnel *pt,
 	t->remote_outside = pt->aws_outside;
 	t->inside_address = ifaddr(&pt->peer_ip);
 	t->inside_peer = pt->aws_ip;
-	set_psk(t, pt->psk);
+	set_psk(p, pt, t);
 	const char *bad = NULL;
 	if (conn->policy.custom && !plan_azure_policy(&conn->policy, t, &bad)) {
 		plan_report(d, &p->topo, &conn->policy.at, "plan.algorithm",
@@ -186,7 +186,7 @@ static bool aws_side_tunnel(const struct plan *p, const struct plan_tunnel *pt,
 	t->remote_outside = aws ? pt->peer_outside : pt->aws_outside;
 	t->inside_address = ifaddr(aws ? &pt->aws_ip : &pt->peer_ip);
 	t->inside_peer = aws ? pt->peer_ip : pt->aws_ip;
-	set_psk(t, pt->psk);
+	set_psk(p, pt, t);
 	aws_tunnel_common(tun, t);
 	if (aws) {
 		t->dpd_action = aws_dpd(tun->options.dpd_timeout_action);

@@ -17,6 +17,11 @@ bool plan_prefix_used(const struct plan *p, const struct ip_prefix *c);
 bool plan_azure_objects(struct plan *p, struct diag_list *d);
 /* Fills p->tunnels[] from the completed topology. */
 void plan_index(struct plan *p);
+/* Name of the key file shared by both ends of a keyless tunnel. */
+void plan_psk_file(const struct plan *p, const struct plan_tunnel *pt,
+		   char *buf, size_t size);
+/* Warns about tunnels whose pre-shared key the topology does not hold. */
+void plan_warn_keyless(const struct plan *p, struct diag_list *d);
 /* Runs topology_validate() on the result; errors there are planner bugs. */
 bool plan_self_check(const struct plan *p, struct diag_list *d);
 

@@ -147,13 +147,15 @@ static void print_header(FILE *f, const struct plan *p)
 	fprintf(f, "vgw plan: %s\n", p->topo.file);
 	if (p->topo.description[0])
 		fprintf(f, "%s\n", p->topo.description);
-	if (p->n_tunnels > 0) {
+	bool onprem = false, azure = false;
+	for (size_t i = 0; i < p->n_tunnels; i++) {
+		onprem |= p->tunnels[i].onprem;
+		azure |= p->tunnels[i].instance >= 0;
+	}
+	if (azure) {
 		fprintf(f, "\nBGP APIPA addresses\n");
 		tunnel_table(f, p, false);
 	}
-	bool onprem = false;
-	for (size_t i = 0; i < p->n_tunnels; i++)
-		onprem |= p->tunnels[i].onprem;
 	if (onprem) {
 		fprintf(f, "\nAWS tunnels to the on-prem vgw\n");
 		tunnel_table(f, p, true);
