@@ -1,0 +1,231 @@
+#!/bin/bash
+# Interop of the vgw IKEv2 library (vgw-ike-peer) with strongSwan charon.
+#
+#   netns vgwt-h3i-<pid>-l                   netns vgwt-h3i-<pid>-r
+#   vgw-ike-peer 198.51.100.1  ==veth==  198.51.100.2 charon (libipsec)
+#
+# Each scenario starts a fresh charon with its own swanctl.conf, runs the
+# vgw side as initiator or responder and checks both sides: vgw-ike-peer
+# must report the tunnel UP with a Child SA (and the expected rekeys), and
+# `swanctl --list-sas` must show the IKE SA ESTABLISHED and the child
+# INSTALLED. Needs root; exits 77 (skipped) otherwise or without charon.
+# Usage: charon_interop.sh <path to vgw-ike-peer> [scenario...]
+set -u
+PEER=${1:?usage: $0 vgw-ike-peer [scenario...]}
+shift
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
+[ -x /usr/lib/ipsec/charon ] || { echo "SKIP: no charon"; exit 77; }
+command -v swanctl >/dev/null || { echo "SKIP: no swanctl"; exit 77; }
+
+P=vgwt-h3i-$$
+L=$P-l
+R=$P-r
+DIR=$(mktemp -d /tmp/vgwt-h3i.XXXXXX)
+CHARON_PID=
+PSK=vgw-interop-psk-0123456789
+
+cleanup() {
+	stop_charon
+	ip netns del "$L" 2>/dev/null
+	ip netns del "$R" 2>/dev/null
+	rm -rf "$DIR"
+}
+trap cleanup EXIT INT TERM
+
+stop_charon() {
+	if [ -n "$CHARON_PID" ] && [ "$(cat /proc/$CHARON_PID/comm 2>/dev/null)" = charon ]; then
+		kill "$CHARON_PID" 2>/dev/null
+		for _ in $(seq 50); do
+			[ -d /proc/$CHARON_PID ] || break
+			sleep 0.1
+		done
+		kill -9 "$CHARON_PID" 2>/dev/null
+	fi
+	CHARON_PID=
+}
+
+ip netns add "$L" && ip netns add "$R" || exit 1
+ip link add h3i$$l netns "$L" type veth peer name h3i$$r netns "$R" || exit 1
+ip -n "$L" addr add 198.51.100.1/24 dev h3i$$l
+ip -n "$R" addr add 198.51.100.2/24 dev h3i$$r
+for ns in "$L" "$R"; do
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	ip -n "$ns" link set lo up
+done
+ip -n "$L" link set h3i$$l up
+ip -n "$R" link set h3i$$r up
+
+# write_conf <ike proposals> <esp proposals> <ike rekey> <child rekey> <start>
+write_conf() {
+	rm -rf "$DIR/run"
+	mkdir -p "$DIR/run"
+	cat >"$DIR/strongswan.conf" <<EOC
+charon {
+    load_modular = no
+    load = random nonce openssl aes sha1 sha2 hmac kdf gmp kernel-libipsec kernel-netlink socket-default vici
+    install_routes = no
+    install_virtual_ip = no
+    retransmit_tries = 3
+    retransmit_timeout = 2.0
+    plugins {
+        vici {
+            socket = unix://$DIR/run/charon.vici
+        }
+        kernel-libipsec {
+            allow_peer_ts = no
+        }
+    }
+    filelog {
+        charon {
+            path = $DIR/charon.log
+            time_format = %H:%M:%S
+            default = 1
+            ike = 2
+            enc = 1
+            cfg = 1
+            flush_line = yes
+            append = yes
+        }
+    }
+    syslog {
+    }
+}
+EOC
+	cat >"$DIR/swanctl.conf" <<EOC
+connections {
+    vgw {
+        version = 2
+        local_addrs = 198.51.100.2
+        remote_addrs = 198.51.100.1
+        proposals = $1
+        encap = yes
+        mobike = no
+        dpd_delay = 0
+        rekey_time = $3
+        over_time = 60
+        reauth_time = 0
+        local {
+            auth = psk
+            id = right.interop.test
+        }
+        remote {
+            auth = psk
+            id = left.interop.test
+        }
+        children {
+            net {
+                mode = tunnel
+                local_ts = 0.0.0.0/0
+                remote_ts = 0.0.0.0/0
+                esp_proposals = $2
+                rekey_time = $4
+                life_time = $(( $4 * 2 ))
+                rand_time = 0
+                rekey_bytes = 0
+                rekey_packets = 0
+                start_action = $5
+                close_action = none
+                dpd_action = none
+            }
+        }
+    }
+}
+secrets {
+    ike-vgw {
+        id-1 = right.interop.test
+        id-2 = left.interop.test
+        secret = "$PSK"
+    }
+}
+EOC
+}
+
+start_charon() {
+	: >"$DIR/charon.log"
+	ip netns exec "$R" env STRONGSWAN_CONF="$DIR/strongswan.conf" \
+		sh -c "mount --bind '$DIR/run' /run && exec /usr/lib/ipsec/charon" \
+		>"$DIR/charon.out" 2>&1 &
+	CHARON_PID=$!
+	for _ in $(seq 50); do
+		[ -S "$DIR/run/charon.vici" ] && break
+		sleep 0.1
+	done
+	ip netns exec "$R" swanctl --load-all --uri "unix://$DIR/run/charon.vici" \
+		--file "$DIR/swanctl.conf" >"$DIR/load.out" 2>&1 &&
+		grep -q "loaded connection .vgw." "$DIR/load.out" || {
+		cat "$DIR/load.out"; return 1; }
+}
+
+swan() {
+	ip netns exec "$R" swanctl "$@" --uri "unix://$DIR/run/charon.vici"
+}
+
+FAILED=0
+# scenario <name> <ike props> <esp props> <ike rekey> <child rekey> <who>
+#          <peer args...>; who = vgw (vgw initiates) or charon
+scenario() {
+	local name=$1 ike=$2 esp=$3 ikerk=$4 childrk=$5 who=$6
+	shift 6
+	echo "=== $name"
+	write_conf "$ike" "$esp" "$ikerk" "$childrk" none
+	start_charon || { FAILED=$((FAILED + 1)); return; }
+	local init=
+	[ "$who" = vgw ] && init=--initiate
+	ip netns exec "$L" "$PEER" --local 198.51.100.1 --remote 198.51.100.2 \
+		--psk "$PSK" --id left.interop.test --peer-id right.interop.test \
+		--hold 3 $init "$@" >"$DIR/peer.out" 2>"$DIR/peer.err" &
+	local ppid=$!
+	if [ "$who" = charon ]; then
+		sleep 0.5
+		swan --initiate --child net --timeout 20 >"$DIR/init.out" 2>&1 &
+	fi
+	# While vgw holds the SAs up, ask charon what it has.
+	while [ -d /proc/$ppid ] && ! grep -q READY "$DIR/peer.out"; do
+		sleep 0.2
+	done
+	swan --list-sas >"$DIR/sas.out" 2>&1
+	wait $ppid
+	local rc=$?
+	grep -q ESTABLISHED "$DIR/sas.out" || rc=1
+	grep -q INSTALLED "$DIR/sas.out" || rc=1
+	if [ -n "${EXPECT:-}" ] && ! grep -Eq "$EXPECT" "$DIR/peer.out"; then
+		echo "expected /$EXPECT/ in vgw output"
+		rc=1
+	fi
+	if [ $rc = 0 ]; then
+		echo "PASS $name: $(grep -m1 -o 'IKEv2.*' "$DIR/sas.out" | head -1)"
+		grep -E 'ESTABLISHED|INSTALLED|AES|in |out ' "$DIR/sas.out" |
+			grep -v "^plugin" | sed 's/^/    /'
+	else
+		echo "FAIL $name"
+		FAILED=$((FAILED + 1))
+		echo "--- vgw"; cat "$DIR/peer.out"; tail -40 "$DIR/peer.err"
+		echo "--- charon"; tail -60 "$DIR/charon.log"; cat "$DIR/sas.out"
+	fi
+	grep -E 'CHILD_|TUNNEL|RESULT' "$DIR/peer.out" | sed 's/^/    vgw: /'
+	stop_charon
+	sleep 0.2
+}
+
+run() {
+	case $1 in
+	gcm-ecp) scenario gcm-ecp aes256gcm16-prfsha256-ecp256 aes256gcm16 0 0 vgw ;;
+	cbc-modp) scenario cbc-modp aes128-sha256-modp2048 aes128-sha256 0 0 vgw ;;
+	charon-init) scenario charon-init aes256-sha384-ecp384 aes256-sha1-modp2048 0 0 charon ;;
+	azure) scenario azure aes256-sha1-modp1024 aes256gcm16 0 0 vgw --profile azure-default ;;
+	azure-resp) scenario azure-resp aes128-sha256-modp1024 aes128-sha1-modp2048 0 0 charon --profile azure-default ;;
+	child-rekey-vgw) scenario child-rekey-vgw aes256gcm16-prfsha256-ecp256 aes256gcm16-ecp256 0 0 vgw --child-life 12 --expect-rekeys 2 --run 40 ;;
+	child-rekey-charon) scenario child-rekey-charon aes256gcm16-prfsha256-ecp256 aes256gcm16-modp2048 0 8 vgw --expect-rekeys 2 --run 40 ;;
+	ike-rekey-charon) EXPECT='"ike_rekeys": [1-9]' scenario ike-rekey-charon aes256-sha256-ecp256 aes256gcm16 8 0 vgw --min-run 14 --run 30 --dpd ;;
+	ike-rekey-vgw) EXPECT='"ike_rekeys": [1-9]' scenario ike-rekey-vgw aes256-sha256-ecp256 aes256gcm16 0 0 vgw --ike-life 12 --min-run 14 --run 30 --dpd ;;
+	esac
+}
+
+if [ $# -eq 0 ]; then
+	set -- gcm-ecp cbc-modp charon-init azure azure-resp child-rekey-vgw child-rekey-charon ike-rekey-charon ike-rekey-vgw
+fi
+for s in "$@"; do
+	run "$s"
+done
+echo "failed scenarios: $FAILED"
+[ $FAILED = 0 ]
