@@ -17,6 +17,7 @@
 
 #define DP_DEFAULT_MTU 1400
 #define DP_DEFAULT_SOCKBUF (4u << 20)
+#define DP_PATH_MTU 1500
 
 static void endpoint_to_sa(const struct dp_endpoint *ep,
 			   struct sockaddr_storage *ss, socklen_t *sl)
@@ -237,6 +238,8 @@ struct dp_tunnel *dp_tunnel_add(struct dp *dp,
 	endpoint_to_sa(&cfg->remote, &t->remote_sa, &t->remote_sl);
 	t->mtu = cfg->mtu ? cfg->mtu : DP_DEFAULT_MTU;
 	t->mss = cfg->mss ? cfg->mss : (uint16_t)(t->mtu - 40);
+	t->auto_mtu = cfg->mtu == 0;
+	t->auto_mss = cfg->mss == 0;
 	t->clamp = !cfg->no_mss_clamp;
 	int rc = t->gro ? tunnel_open(dp, t, cfg) : -ENOMEM;
 	if (rc != 0) {
@@ -311,6 +314,25 @@ static int install_in(struct dp *dp, struct dp_tunnel *t,
 	return rc;
 }
 
+/* MTU 0 in the config: size the link for the negotiated outbound suite. */
+static void follow_suite_mtu(struct dp_tunnel *t, const struct esp_sa_params *out)
+{
+	uint32_t mtu = dp_mtu_for_suite(out->encr, out->key_bits, out->integ,
+					t->remote.addr.family == AF_INET6,
+					DP_PATH_MTU);
+	if (!t->auto_mtu || mtu == 0 || mtu == t->mtu)
+		return;
+	int rc = io_link_setup(t->ifindex, mtu);
+	if (rc != 0) {
+		vlog(VLOG_WARN, "io", t->name, "MTU %u: %s", mtu, strerror(-rc));
+		return;
+	}
+	t->mtu = mtu;
+	if (t->auto_mss)
+		t->mss = (uint16_t)(mtu - 40);
+	vlog(VLOG_INFO, "io", t->name, "MTU %u for the negotiated suite", mtu);
+}
+
 int dp_tunnel_sa_install(struct dp *dp, struct dp_tunnel *t,
 			 const struct esp_sa_params *in,
 			 const struct esp_sa_params *out)
@@ -336,6 +358,7 @@ int dp_tunnel_sa_install(struct dp *dp, struct dp_tunnel *t,
 			esp_sa_free(t->out);
 		}
 		t->out = new_out;
+		follow_suite_mtu(t, out);
 	}
 	vlog(VLOG_INFO, "io", t->name, "SA installed: in %08x out %08x",
 	     in ? in->spi : 0, out ? out->spi : 0);

@@ -78,8 +78,10 @@ struct dp_tunnel_config {
 	struct ip_addr inside;         /* e.g. 169.254.21.2; unset = none */
 	uint8_t inside_len;            /* prefix length, e.g. 30 */
 	struct ip_addr inside_peer;    /* e.g. 169.254.21.1; unset = none */
-	uint32_t mtu;                  /* 0 = 1400 */
-	uint16_t mss;                  /* TCP MSS clamp; 0 = mtu - 40 (v4) */
+	uint32_t mtu;                  /* 0 = from the outbound suite over a
+					  1500-byte path (1400 until then) */
+	uint16_t mss;                  /* TCP MSS clamp for IPv4 (IPv6: 20
+					  less); 0 = mtu - 40 */
 	bool no_mss_clamp;             /* true disables clamping */
 };
 

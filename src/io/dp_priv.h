@@ -38,6 +38,8 @@ struct dp_tunnel {
 	uint32_t mtu;
 	uint16_t mss;
 	bool clamp;
+	bool auto_mtu; /* follow the outbound suite (cfg mtu 0) */
+	bool auto_mss; /* follow the MTU (cfg mss 0) */
 	struct esp_sa *out;
 	struct esp_sa *in[DP_MAX_IN_SAS];
 	int nin;

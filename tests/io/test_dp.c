@@ -218,6 +218,11 @@ static void test_sa_rules(void **state)
 	assert_int_equal(json_object_array_length(x), 2);
 	json_object_object_get_ex(t0, "spi_out", &x);
 	assert_string_equal(json_object_get_string(x), "00000201");
+	/* mtu 0: sized for AES-256-GCM over 1500 (dp_mtu_for_suite). */
+	json_object_object_get_ex(t0, "mtu", &x);
+	assert_int_equal(json_object_get_int(x), 1438);
+	json_object_object_get_ex(t0, "mss_clamp", &x);
+	assert_int_equal(json_object_get_int(x), 1398);
 	json_object_put(j);
 	assert_int_equal(dp_tunnel_sa_remove(e->dp, t, 0x100), 0);
 	assert_int_equal(dp_tunnel_sa_remove(e->dp, t, 0x100), -ENOENT);
