@@ -4,7 +4,7 @@
 # plan --out writing configs that `config check` accepts, config print.
 # Usage: test_vgwctl.sh VGWCTL SOURCE_DIR
 set -u
-V=$1
+V=$(readlink -f "$1")
 SRC=$2
 TMP=$(mktemp -d /tmp/vgw-cli-test-XXXXXX)
 trap 'rm -rf "$TMP"' EXIT INT TERM
