@@ -89,6 +89,14 @@ static int check_traffic(const struct lab *lab, FILE *out)
 	if (!lab->propagation)
 		fprintf(out, "  note: route propagation is off on the VGW: VPC1's route table has "
 			     "no route to VNet1, so replies from VPC1 cannot come back\n");
+	/* Routes reach the hosts' route tables a moment after the sessions
+	 * are up (iBGP to the fabric and the VPC route table): wait for the
+	 * first reply before measuring. */
+	if (lab->propagation) {
+		int waited = lab_wait_reachable(vnet, &lab->vpc_host, 15);
+		if (waited >= 0)
+			fprintf(out, "  first reply VNet -> VPC after %d s\n", waited);
+	}
 	int bad = 0;
 	bad |= lab_ping(vnet, &lab->vpc_host, 5, out);
 	bad |= lab_ping(vpc, &lab->vnet_host, 5, out);

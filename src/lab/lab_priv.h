@@ -97,6 +97,8 @@ int lab_status_json(const struct lab *lab, FILE *out);
 
 /* traffic.c */
 int lab_ping(const char *ns, const struct ip_addr *dst, int count, FILE *out);
+/* Pings once a second until a reply; seconds waited, or -1 after limit_s. */
+int lab_wait_reachable(const char *ns, const struct ip_addr *dst, int limit_s);
 int lab_tcp_transfer(const char *ns_from, const char *ns_to, const struct ip_addr *to,
 		     size_t bytes, FILE *out);
 

@@ -36,6 +36,19 @@ int lab_ping(const char *ns, const struct ip_addr *dst, int count, FILE *out)
 	return rc == 0 ? 0 : 1;
 }
 
+int lab_wait_reachable(const char *ns, const struct ip_addr *dst, int limit_s)
+{
+	char a[IP_ADDR_STRLEN];
+	ip_addr_fmt(dst, a, sizeof(a));
+	char *argv[] = { "ip", "netns", "exec", (char *)ns, "ping", "-n", "-q", "-c", "1",
+			 "-W", "1", a, NULL };
+	for (int i = 0; i <= limit_s; i++) {
+		if (lab_run(argv, NULL, 0) == 0)
+			return i;
+	}
+	return -1;
+}
+
 static unsigned char pattern(size_t i)
 {
 	return (unsigned char)((i * 131u + (i >> 12)) & 0xff);

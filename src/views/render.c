@@ -122,24 +122,33 @@ void views_print_bgp(FILE *out, struct json_object *data)
 
 void views_print_tunnels(FILE *out, struct json_object *data)
 {
-	static const char *const h[] = { "TUNNEL", "OUTSIDE IP", "INSIDE CIDR", "STATUS",
+	static const char *const h[] = { "#", "OUTSIDE IP", "INSIDE CIDR", "STATUS",
 					 "CHANGED", "DETAILS" };
-	static const size_t w[] = { 18, 15, 18, 6, 8, 30 };
+	static const size_t w[] = { 2, 15, 18, 6, 7, 22 };
 	struct views_table t;
 	views_table_init(&t, 6, h, w);
 	struct json_object *arr = jarr(data, "tunnels");
+	size_t n = arr ? json_object_array_length(arr) : 0;
 	time_t now = time(NULL);
-	for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct json_object *x = json_object_array_get_idx(arr, i);
-		char ago[16];
+		char ago[16], num[24];
 		long long ch = jint(x, "last_status_change");
 		views_fmt_duration(ago, sizeof(ago), ch ? (long long)now - ch : 0);
-		const char *row[] = { jstr(x, "name"), jstr(x, "outside_ip"), jstr(x, "inside_cidr"),
+		snprintf(num, sizeof(num), "%zu", i + 1);
+		const char *row[] = { num, jstr(x, "outside_ip"), jstr(x, "inside_cidr"),
 				      jstr(x, "status"), ago, jstr(x, "status_message") };
 		views_table_row(&t, row);
 	}
 	views_table_print(out, &t);
 	views_table_free(&t);
+	/* The legend carries what does not fit: names, and long details. */
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *x = json_object_array_get_idx(arr, i);
+		const char *msg = jstr(x, "status_message");
+		fprintf(out, "%2zu: %s (%s)%s%s\n", i + 1, jstr(x, "name"), jstr(x, "ifname"),
+			strlen(msg) > w[5] ? ": " : "", strlen(msg) > w[5] ? msg : "");
+	}
 }
 
 static void nexthops(struct json_object *r, char *buf, size_t size, char *from, size_t fsize)

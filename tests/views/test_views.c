@@ -78,6 +78,7 @@ static void test_tunnels_like_aws(void **state)
 			 "\"inside_cidr\":\"169.254.21.0/30\",\"status\":\"UP\","
 			 "\"status_message\":\"2 BGP ROUTES\",\"last_status_change\":0}]}");
 	assert_non_null(strstr(s, "169.254.21.0/30"));
+	assert_non_null(strstr(s, " 1: ToAzureInstance0-t1 ("));
 	assert_non_null(strstr(s, "2 BGP ROUTES"));
 	assert_non_null(strstr(s, "UP"));
 	assert_fits_80(s);
