@@ -102,7 +102,13 @@ bool ike_auth_send_request(struct ike_sa *sa)
 	sa->pending_spi = ike_child_new_spi(sa->ike);
 	if (!auth_enc_id_auth(sa, e))
 		goto out;
-	ike_enc_notify(e, 0, NULL, 0, IKE_N_INITIAL_CONTACT, NULL, 0);
+	/* RFC 7296 2.4: only when no other IKE SA with this peer exists (not
+	 * during a simultaneous initiation, for instance). */
+	bool alone = true;
+	for (struct ike_sa *o = sa->ike->sas; o != NULL; o = o->next)
+		alone &= o == sa || o->tun != sa->tun || o->state == IKE_SA_DEAD;
+	if (alone)
+		ike_enc_notify(e, 0, NULL, 0, IKE_N_INITIAL_CONTACT, NULL, 0);
 	ike_sa_payload_encode_esp(e, sa->tun->cfg.esp, sa->tun->cfg.n_esp,
 				  sa->pending_spi, false);
 	ike_ts_local(sa->tun, &ts_l);
@@ -183,6 +189,9 @@ struct ike_disp ike_auth_request(struct ike_sa *sa, struct ike_msg *m)
 		return ike_d_delete(IKE_N_AUTHENTICATION_FAILED, "cannot sign");
 	}
 	ike_sa_set_state(sa, IKE_SA_ESTABLISHED, "peer authenticated");
+	struct ike_notify ic;
+	if (ike_msg_find_notify(m, IKE_N_INITIAL_CONTACT, &ic) != NULL)
+		ike_tunnel_initial_contact(sa->tun, sa);
 	if (sa->counted_half_open) {
 		sa->counted_half_open = false;
 		sa->ike->half_open--;

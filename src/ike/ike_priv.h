@@ -367,6 +367,7 @@ struct ike_tunnel {
 	char last_error[128];
 	uint64_t child_rekeys, ike_rekeys;
 	bool admin_down; /* terminated: no automatic reconnect */
+	bool retrying;   /* a DPD restart is in progress: keep trying */
 };
 
 struct ike {
@@ -528,6 +529,8 @@ void ike_tunnel_set_state(struct ike_tunnel *t, enum ike_tunnel_state st,
 void ike_tunnel_sa_gone(struct ike_tunnel *t, struct ike_sa *sa,
 			bool restart, const char *reason);
 void ike_tunnel_sa_up(struct ike_tunnel *t, struct ike_sa *sa);
+/* RFC 7296 2.4 INITIAL_CONTACT: forget every other IKE SA of t. */
+void ike_tunnel_initial_contact(struct ike_tunnel *t, struct ike_sa *keep);
 bool ike_tunnel_may_respond(const struct ike_tunnel *t);
 /* Remembers an error (shown in JSON and in the DOWN reason). */
 void ike_tunnel_note_error(struct ike_tunnel *t, const char *code,

@@ -80,7 +80,7 @@ static void peer_dead(struct ike_sa *sa, bool dpd)
 		ike_request_clear(&sa->out);
 		return;
 	}
-	bool restart = dpd ? act == IKE_DPD_RESTART : true;
+	bool restart = dpd && act == IKE_DPD_RESTART;
 	if (t != NULL)
 		ike_tunnel_sa_gone(t, sa, restart,
 				   dpd ? "DPD timeout" : "peer not responding");

@@ -162,8 +162,9 @@ void ike_tunnel_sa_gone(struct ike_tunnel *t, struct ike_sa *sa, bool restart,
 	char buf[200];
 	snprintf(buf, sizeof(buf), "%s", reason);
 	ike_tunnel_set_state(t, IKE_TUNNEL_DOWN, buf);
-	bool again = restart ? t->cfg.initiation != IKE_INIT_RESPONDER_ONLY
-			     : may_initiate(t);
+	if (restart && t->cfg.initiation != IKE_INIT_RESPONDER_ONLY)
+		t->retrying = true;
+	bool again = may_initiate(t) || t->retrying;
 	if (again && !t->admin_down)
 		schedule_reconnect(t);
 }
@@ -200,6 +201,7 @@ void ike_tunnel_sa_up(struct ike_tunnel *t, struct ike_sa *sa)
 		t->sa = sa;
 	}
 	t->reconnect_tries = 0;
+	t->retrying = false;
 	t->last_error[0] = '\0';
 	loop_timer_cancel(t->ike->loop, &t->reconnect_timer);
 	char buf[128];
@@ -346,6 +348,7 @@ int ike_tunnel_terminate(struct ike *ike, const char *name)
 	if (t == NULL)
 		return -ENOENT;
 	t->admin_down = true;
+	t->retrying = false;
 	loop_timer_cancel(ike->loop, &t->reconnect_timer);
 	for (struct ike_sa *sa = ike->sas; sa != NULL; sa = sa->next)
 		if (sa->tun == t && !ike_info_send_delete_ike(sa))
@@ -381,5 +384,21 @@ void ike_tunnels_free(struct ike *ike)
 		loop_timer_cancel(ike->loop, &t->reconnect_timer);
 		secret_free(t->psk);
 		free(t);
+	}
+}
+
+void ike_tunnel_initial_contact(struct ike_tunnel *t, struct ike_sa *keep)
+{
+	for (struct ike_sa *sa = t->ike->sas; sa != NULL; sa = sa->next) {
+		if (sa == keep || sa->tun != t || (sa->state != IKE_SA_ESTABLISHED &&
+						      sa->state != IKE_SA_REKEYED))
+			continue;
+		vlog(VLOG_INFO, "ike", sa->ctx,
+		     "INITIAL_CONTACT: peer restarted, dropping old IKE SA");
+		while (sa->children != NULL)
+			ike_child_remove(sa, sa->children);
+		if (t->sa == sa)
+			t->sa = NULL;
+		ike_sa_kill(sa, "replaced after INITIAL_CONTACT");
 	}
 }

@@ -5,10 +5,13 @@
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
+
+#include <json-c/json.h>
 
 #include "ike/ike_priv.h"
 
@@ -44,7 +47,11 @@ static int h_send(void *arg, const struct ike_endpoint *local,
 		n->send_ms[n->n_send++] = clock_now(&w->clk).ns / VTIME_NS_PER_MS;
 	if (w->drop_from[from] || q_len == H_QUEUE)
 		return 0;
-	int copies = w->duplicate_next ? 2 : 1;
+	if (w->allow_from[from] >= 0 && w->allow_from[from]-- == 0) {
+		w->allow_from[from] = 0;
+		return 0;
+	}
+	int copies = w->duplicate_next || w->dup_from[from] ? 2 : 1;
 	w->duplicate_next = false;
 	for (int c = 0; c < copies && q_len < H_QUEUE; c++) {
 		struct h_pkt *p = &queue[(q_head + q_len++) % H_QUEUE];
@@ -139,6 +146,7 @@ void h_init(struct h_world *w)
 		n->ike = ike_new(w->loop, &h_io, &h_hooks, n);
 		assert_non_null(n->ike);
 		rng_state[i] = 0x9e3779b97f4a7c15ull * (uint64_t)(i + 1);
+		w->allow_from[i] = -1;
 		struct ike_seams s = { .rng = h_rng, .arg = &rng_state[i] };
 		ike_set_seams(n->ike, &s);
 	}
@@ -215,4 +223,40 @@ int h_ike_sas(struct ike *ike)
 	for (struct ike_sa *sa = ike->sas; sa != NULL; sa = sa->next)
 		c += sa->state != IKE_SA_DEAD;
 	return c;
+}
+
+static struct json_object *first_tunnel(struct json_object *arr)
+{
+	return json_object_array_length(arr) ? json_object_array_get_idx(arr, 0)
+					     : NULL;
+}
+
+long h_json_int(struct ike *ike, const char *field)
+{
+	struct json_object *arr = ike_tunnels_json(ike), *t = first_tunnel(arr);
+	struct json_object *v;
+	long r = -1;
+	if (t != NULL && json_object_object_get_ex(t, field, &v))
+		r = (long)json_object_get_int64(v);
+	json_object_put(arr);
+	return r;
+}
+
+void h_json_str(struct ike *ike, const char *field, char *buf, size_t size)
+{
+	struct json_object *arr = ike_tunnels_json(ike), *t = first_tunnel(arr);
+	struct json_object *v;
+	buf[0] = '\0';
+	if (t != NULL && json_object_object_get_ex(t, field, &v))
+		snprintf(buf, size, "%s", json_object_to_json_string(v));
+	json_object_put(arr);
+}
+
+int h_last_event(const struct h_node *n, bool up)
+{
+	int idx = -1;
+	for (size_t i = 0; i < n->n_ev; i++)
+		if (n->ev[i].up == up)
+			idx = (int)i;
+	return idx;
 }

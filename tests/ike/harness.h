@@ -43,6 +43,9 @@ struct h_world {
 	struct h_node node[H_NODES];
 	/* drop[i]: drop everything node i sends (dead / unreachable). */
 	bool drop_from[H_NODES];
+	/* >= 0: let this many more packets from node i through, then drop. */
+	int allow_from[H_NODES];
+	bool dup_from[H_NODES]; /* deliver every packet from node i twice */
 	bool duplicate_next; /* deliver the next packet twice */
 };
 
@@ -59,5 +62,11 @@ void h_run(struct h_world *w, int64_t ms);
 int h_children(const struct h_node *n);
 /* Counts IKE SAs in the module (all states but DEAD). */
 int h_ike_sas(struct ike *ike);
+/* Integer field of the first tunnel in ike_tunnels_json(), -1 if absent. */
+long h_json_int(struct ike *ike, const char *field);
+/* String field (copied into buf). */
+void h_json_str(struct ike *ike, const char *field, char *buf, size_t size);
+/* Index of the last child_up / child_down event, -1 if none. */
+int h_last_event(const struct h_node *n, bool up);
 
 #endif
