@@ -28,6 +28,8 @@
 #   assert_tcp_transfer NS_FROM NS_TO ADDR BYTES   byte count + SHA-256
 #   ping_meter_start TAG NS ADDR INTERVAL_S / ping_meter_stop TAG
 #                          loss counter and longest reply gap (failover)
+#   gap_meter_start NS ADDR / gap_meter_stop   100 pkt/s; prints the
+#                          longest gap in ms (failover measurements)
 #
 # Exit codes: 0 pass, 1 fail, 77 skip (ctest SKIP_RETURN_CODE 77).
 # Environment: NT_KEEP=1 keeps the work dir (logs, configs) after a pass;
@@ -391,6 +393,15 @@ ping_meter_stop() {
 	local start_var="NT_PM_START_$tag"
 	PM_MAXGAP_MS=$(nt_max_gap_ms "$log" "${!start_var}" "$stop")
 	nt_log "ping meter $tag: sent $PM_SENT received $PM_RECV loss $PM_LOSS_PCT% longest gap ${PM_MAXGAP_MS} ms"
+}
+
+# gap_meter_start NS ADDR / gap_meter_stop: the failover gap meter, a
+# 100 pkt/s ping; gap_meter_stop prints the longest reply gap in ms (and
+# leaves PM_* set as ping_meter_stop does). One gap meter at a time.
+gap_meter_start() { ping_meter_start gapmeter "$1" "$2" 0.01; }
+gap_meter_stop() {
+	ping_meter_stop gapmeter
+	printf '%s\n' "$PM_MAXGAP_MS"
 }
 
 # nt_max_gap_ms LOG START STOP: longest interval in ms between consecutive
