@@ -199,6 +199,9 @@ void bgp_free(struct bgp *bgp)
 {
 	if (bgp == NULL)
 		return;
+	/* The daemon is tearing down: no more callbacks into it. */
+	bgp->hooks.route_changed = NULL;
+	bgp->hooks.peer_state = NULL;
 	for (int i = 1; i < BGP_NSRC; i++) {
 		struct bgp_peer *p = bgp->peers[i];
 		if (p == NULL)
@@ -206,7 +209,6 @@ void bgp_free(struct bgp *bgp)
 		if (p->conn != NULL && p->state >= BGP_OPENSENT)
 			bgp_session_stop(p, BGP_ERR_CEASE, BGP_SUB_CEASE_DECONFIGURED,
 					 NULL, 0, "speaker stopped");
-		p->bgp->hooks.route_changed = NULL;
 		peer_free(p);
 		bgp->peers[i] = NULL;
 	}

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "bgp/bgp.h"
 #include "bgp/bgp_priv.h"
@@ -343,6 +344,95 @@ static void test_ibgp(void **state)
 	bgp_withdraw(w->c, &r);
 }
 
+/* IPv6 unicast over an IPv4 session: MP_REACH_NLRI with a v4-mapped
+ * next hop; policy change applied softly with ROUTE-REFRESH. */
+static void test_ipv6_and_soft_policy(void **state)
+{
+	struct world *w = *state;
+	struct bgp_peer_config pa = peer("b", "127.0.0.2", "127.0.0.1", 64512, w->port);
+	struct bgp_peer_config pb = peer("a", "127.0.0.1", "127.0.0.2", 65000, w->port);
+	pa.ipv6 = pb.ipv6 = true;
+	establish_ab(w, &pa, &pb);
+	struct ip_prefix v6 = tu_prefix("2001:db8::/32");
+	struct ip_prefix v4a = tu_prefix("10.40.0.0/16"), v4b = tu_prefix("10.41.0.0/16");
+	bgp_originate(w->a, &v6);
+	bgp_originate(w->a, &v4a);
+	bgp_originate(w->a, &v4b);
+	assert_true(wait_route(w, w->b, "2001:db8::/32", true));
+	assert_true(wait_route(w, w->b, "10.41.0.0/16", true));
+	struct json_object *j = path_of(w->b, "2001:db8::/32");
+	assert_string_equal(jstr(j, "next_hop"), "::ffff:127.0.0.1");
+	assert_string_equal(jstr(j, "as_path"), "65000");
+	json_object_put(j);
+	/* B now refuses 10.41/16 exactly (Azure-style deny_exact): no reset */
+	uint64_t est = bgp_peer_by_name(w->b, "a")->st.established_count;
+	pb.import.deny_exact = &v4b;
+	pb.import.n_deny_exact = 1;
+	assert_int_equal(bgp_peer_update_config(w->b, &pb), 0);
+	assert_true(wait_route(w, w->b, "10.41.0.0/16", false));
+	assert_true(wait_route(w, w->b, "10.40.0.0/16", true));
+	assert_int_equal(bgp_peer_by_name(w->b, "a")->st.established_count, est);
+	/* A's export prefix list now permits only 10.40/16: 2001:db8::/32 is
+	 * withdrawn from B (no rule matches IPv6) */
+	struct bgp_prefix_rule r = { tu_prefix("10.40.0.0/16"), 0, 0, true };
+	pa.export.rules = &r;
+	pa.export.n_rules = 1;
+	assert_int_equal(bgp_peer_update_config(w->a, &pa), 0);
+	assert_true(wait_route(w, w->b, "2001:db8::/32", false));
+	assert_true(wait_route(w, w->b, "10.40.0.0/16", true));
+	/* a timer change needs a reset */
+	pa.hold_time = 60;
+	assert_int_equal(bgp_peer_update_config(w->a, &pa), 0);
+	assert_true(wait_state(w, w->a, "b", BGP_ESTABLISHED, 5000));
+	assert_int_equal(bgp_peer_by_name(w->a, "b")->hold, 30); /* min(60, 30) */
+	bgp_peer_remove(w->a, "b");
+	bgp_peer_remove(w->b, "a");
+	bgp_withdraw(w->a, &v6);
+	bgp_withdraw(w->a, &v4a);
+	bgp_withdraw(w->a, &v4b);
+}
+
+/* RFC 4724 helper: a session lost without NOTIFICATION keeps the peer's
+ * routes (stale) until it is back and sends End-of-RIB; routes it does not
+ * re-advertise are then removed. */
+static void test_graceful_restart(void **state)
+{
+	struct world *w = *state;
+	struct bgp_peer_config pa = peer("b", "127.0.0.2", "127.0.0.1", 64512, w->port);
+	struct bgp_peer_config pb = peer("a", "127.0.0.1", "127.0.0.2", 65000, w->port);
+	establish_ab(w, &pa, &pb);
+	struct ip_prefix keep = tu_prefix("10.50.0.0/16"), gone = tu_prefix("10.51.0.0/16");
+	bgp_originate(w->b, &keep);
+	bgp_originate(w->b, &gone);
+	assert_true(wait_route(w, w->a, "10.51.0.0/16", true));
+	int changes = w->ra.changes;
+	/* B "restarts": its TCP connection dies without a NOTIFICATION; while
+	 * it is down it loses 10.51/16 */
+	struct bgp_peer *bp = bgp_peer_by_name(w->b, "a");
+	struct bgp_peer *ap = bgp_peer_by_name(w->a, "b");
+	shutdown(bp->conn->fd, SHUT_RDWR);
+	assert_true(wait_state(w, w->a, "b", BGP_IDLE, 2000) ||
+		    ap->state != BGP_ESTABLISHED);
+	assert_true(ap->gr_stale);
+	bgp_withdraw(w->b, &gone);
+	assert_true(wait_route(w, w->a, "10.51.0.0/16", true)); /* kept */
+	struct json_object *j = path_of(w->a, "10.50.0.0/16");
+	assert_true(json_object_get_boolean(json_object_object_get(j, "stale")));
+	json_object_put(j);
+	assert_true(wait_state(w, w->a, "b", BGP_ESTABLISHED, 5000));
+	assert_true(wait_route(w, w->a, "10.51.0.0/16", false)); /* after EoR */
+	assert_true(wait_route(w, w->a, "10.50.0.0/16", true));
+	assert_false(ap->gr_stale);
+	j = path_of(w->a, "10.50.0.0/16");
+	assert_false(json_object_get_boolean(json_object_object_get(j, "stale")));
+	json_object_put(j);
+	/* 10.50/16 never left the Loc-RIB: one change only (10.51 withdrawn) */
+	assert_int_equal(w->ra.changes, changes + 1);
+	bgp_peer_remove(w->a, "b");
+	bgp_peer_remove(w->b, "a");
+	bgp_withdraw(w->b, &keep);
+}
+
 int main(void)
 {
 	vlog_init("test", getenv("BGP_DEBUG") ? VLOG_DEBUG : VLOG_INFO, false);
@@ -350,6 +440,8 @@ int main(void)
 		cmocka_unit_test(test_exchange),
 		cmocka_unit_test(test_max_prefix),
 		cmocka_unit_test(test_ibgp),
+		cmocka_unit_test(test_ipv6_and_soft_policy),
+		cmocka_unit_test(test_graceful_restart),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
