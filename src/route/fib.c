@@ -190,6 +190,8 @@ static void fib_fail(struct route_fib *fib, const void *msg, size_t len,
 			op = ROUTE_OP_DELETE;
 	}
 	count_errno(fib, err);
+	if (ok && e.nh_id != 0)
+		fib->nhreg.suspect = true; /* maybe the kernel deleted it */
 	snprintf(ctx, sizeof(ctx), "table %u", fib->key.table);
 	if (log_limit_allow(&fib->log_limit, fib_now_s(fib)))
 		vlog(VLOG_WARN, "route", ctx, "%s %s rejected: %s%s%s",

@@ -61,9 +61,9 @@ size_t route_nhobj_msg(void *buf, size_t cap, uint16_t type, uint16_t flags,
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
 	struct nhmsg *nhm = mnl_nlmsg_put_extra_header(nlh, sizeof(*nhm));
 	mnl_attr_put_u32(nlh, NHA_ID, o->id);
-	/* A delete names the id only: the kernel refuses any other header
-	 * field (nh_valid_get_del_req). */
-	if (type == RTM_DELNEXTHOP)
+	/* A get or delete names the id only: the kernel refuses any other
+	 * header field (nh_valid_get_del_req). */
+	if (type == RTM_DELNEXTHOP || type == RTM_GETNEXTHOP)
 		return nlh->nlmsg_len;
 	nhm->nh_family = o->group ? AF_UNSPEC : o->family;
 	nhm->nh_protocol = protocol;
@@ -115,6 +115,33 @@ static int nhreg_append(struct route_nhreg *r, const struct route_nhobj *o)
 	return 0;
 }
 
+static void nhreg_remove_at(struct route_nhreg *r, size_t i)
+{
+	free(r->v[i].m);
+	r->v[i] = r->v[--r->len];
+}
+
+/* Mirrors the kernel after single object id was deleted. */
+static void nhreg_forget(struct route_nhreg *r, uint32_t id)
+{
+	for (size_t i = r->len; i-- > 0;) {
+		struct route_nhobj *o = &r->v[i];
+		if (o->id == id) {
+			nhreg_remove_at(r, i);
+			continue;
+		}
+		if (!o->group)
+			continue;
+		size_t k = 0;
+		for (size_t j = 0; j < o->n; j++)
+			if (o->m[j].id != id)
+				o->m[k++] = o->m[j];
+		o->n = k;
+		if (k == 0)
+			nhreg_remove_at(r, i); /* the kernel deleted it too */
+	}
+}
+
 static int resolve_single(struct route_nhreg *r, uint8_t family,
 			  const struct route_nexthop *h, uint32_t *id)
 {
@@ -150,11 +177,48 @@ static bool same_members(const struct route_nhobj *o,
 	return o->group && o->n == n && memcmp(o->m, m, n * sizeof(*m)) == 0;
 }
 
+/*
+ * The kernel deletes nexthop objects on its own when their device goes down
+ * or away (and a group with its last member). Called after a failure that
+ * may be due to that: forgets every object the kernel no longer has, so the
+ * next resolve recreates it. One GET per object; the registry is small.
+ */
+void route_nhobj_revalidate(struct route_nhreg *r)
+{
+	uint64_t buf[ROUTE_NH_MSG / sizeof(uint64_t)];
+	r->suspect = false;
+	for (size_t i = r->len; i-- > 0;) {
+		if (i >= r->len)
+			continue;
+		struct route_nhobj o = { .id = r->v[i].id };
+		route_nhobj_msg(buf, sizeof(buf), RTM_GETNEXTHOP, 0, 0, &o);
+		if (route_nl_request(buf) == -ENOENT)
+			nhreg_forget(r, o.id);
+	}
+}
+
+static int resolve_group(struct route_nhreg *r, uint8_t family,
+			 const struct route_nexthop *nh, size_t n, uint32_t *id);
+
 int route_nhobj_resolve(struct route_nhreg *r, uint8_t family,
 			const struct route_nexthop *nh, size_t n, uint32_t *id)
 {
-	if (n == 1)
-		return resolve_single(r, family, &nh[0], id);
+	if (r->suspect)
+		route_nhobj_revalidate(r);
+	int rc = n == 1 ? resolve_single(r, family, &nh[0], id)
+			: resolve_group(r, family, nh, n, id);
+	if (rc == -EINVAL || rc == -ENOENT) {
+		/* Maybe a member we know was deleted by the kernel: retry once. */
+		route_nhobj_revalidate(r);
+		rc = n == 1 ? resolve_single(r, family, &nh[0], id)
+			    : resolve_group(r, family, nh, n, id);
+	}
+	return rc;
+}
+
+static int resolve_group(struct route_nhreg *r, uint8_t family,
+			 const struct route_nexthop *nh, size_t n, uint32_t *id)
+{
 	struct route_nhmember m[ROUTE_NEXTHOP_MAX];
 	memset(m, 0, sizeof(m));
 	for (size_t i = 0; i < n; i++) {
@@ -212,33 +276,6 @@ size_t route_nhobj_expand(const struct route_nhreg *r, uint32_t id,
 		out[n++].weight = o->m[i].weight;
 	}
 	return n;
-}
-
-static void nhreg_remove_at(struct route_nhreg *r, size_t i)
-{
-	free(r->v[i].m);
-	r->v[i] = r->v[--r->len];
-}
-
-/* Mirrors the kernel after single object id was deleted. */
-static void nhreg_forget(struct route_nhreg *r, uint32_t id)
-{
-	for (size_t i = r->len; i-- > 0;) {
-		struct route_nhobj *o = &r->v[i];
-		if (o->id == id) {
-			nhreg_remove_at(r, i);
-			continue;
-		}
-		if (!o->group)
-			continue;
-		size_t k = 0;
-		for (size_t j = 0; j < o->n; j++)
-			if (o->m[j].id != id)
-				o->m[k++] = o->m[j];
-		o->n = k;
-		if (k == 0)
-			nhreg_remove_at(r, i); /* the kernel deleted it too */
-	}
 }
 
 long route_nhobj_withdraw_ifindex(struct route_nhreg *r, int ifindex)

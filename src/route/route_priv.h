@@ -90,6 +90,7 @@ struct route_nhreg {
 	size_t len, cap;
 	uint32_t next_id;
 	uint8_t protocol;
+	bool suspect; /* a route using an object failed: revalidate first */
 };
 
 void route_nhobj_init(struct route_nhreg *r, uint8_t protocol);
@@ -104,6 +105,9 @@ const struct route_nhobj *route_nhobj_find(const struct route_nhreg *r,
 /* Writes the nexthops of object id to out (ROUTE_NEXTHOP_MAX); count. */
 size_t route_nhobj_expand(const struct route_nhreg *r, uint32_t id,
 			  struct route_nexthop *out);
+/* Forgets the objects the kernel no longer has (it deletes them when
+ * their device goes down). */
+void route_nhobj_revalidate(struct route_nhreg *r);
 /* Deletes every single object on ifindex; returns how many, or -errno. */
 long route_nhobj_withdraw_ifindex(struct route_nhreg *r, int ifindex);
 /* Deletes every kernel nexthop of r->protocol; empties r. Count or -errno. */

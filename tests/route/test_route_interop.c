@@ -481,6 +481,31 @@ static void test_nexthop_stale(void **state)
 	free(sh("ip nexthop del id 1987655"));
 }
 
+/*
+ * The kernel deletes nexthop objects (and their routes) when their device
+ * goes down. The next route using the forgotten object fails once; its
+ * retry from the failure callback revalidates the registry and recreates it.
+ */
+static void test_nexthop_objects_link_flap(void **state)
+{
+	struct retry_ctx r = { .fib = fib_open_nh() };
+	r.good = nhop("192.0.2.2", if_va0, 0);
+	route_fib_set_fail_cb(r.fib, retry_fail, &r);
+	struct ip_prefix p = pfx("10.74.0.0/16"), q = pfx("10.75.0.0/16");
+	assert_int_equal(route_fib_replace(r.fib, &p, &r.good, 1), 0);
+	assert_int_equal(route_fib_sync(r.fib), 0);
+	free(sh("ip link set va0 down; ip link set va0 up"));
+	assert_sh_contains("ip nexthop show protocol 201", "va0", false);
+	assert_sh_contains("ip route show proto 201", "10.74.", false);
+	assert_int_equal(route_fib_replace(r.fib, &q, &r.good, 1), 0);
+	assert_int_equal(route_fib_sync(r.fib), 0);
+	assert_int_equal(r.calls, 1);
+	assert_int_equal(route_fib_sync(r.fib), 0); /* the retry */
+	assert_sh_contains("ip route show proto 201", "10.75.0.0/16 nhid", true);
+	assert_counters(r.fib, 2, 0, 1);
+	route_fib_free(r.fib, true);
+}
+
 /* With a loop: replace() only queues; the loop flushes and reads the ACK. */
 static void test_loop_async(void **state)
 {
@@ -562,6 +587,7 @@ int main(void)
 		cmocka_unit_test(test_withdraw_classic),
 		cmocka_unit_test(test_nexthop_objects),
 		cmocka_unit_test(test_nexthop_stale),
+		cmocka_unit_test(test_nexthop_objects_link_flap),
 		cmocka_unit_test(test_loop_async),
 		cmocka_unit_test(test_bulk_100k),
 	};
