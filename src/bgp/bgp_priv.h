@@ -19,6 +19,7 @@
 #define BGP_RBUF_SIZE (256 * 1024)
 #define BGP_OPENSENT_HOLD_S 240 /* RFC 4271 8.2.2: "large value" */
 #define BGP_EXPORT_CACHE 64
+#define BGP_EXPORT_CHUNK 2048
 
 struct bgp_peer;
 
@@ -47,6 +48,12 @@ struct bgp_xcache {
 	struct bgp_attrs *out;
 	uint8_t *enc;
 	size_t enc_len;
+};
+
+/* One queued announcement during a flush (export.c). */
+struct bgp_ann {
+	const struct bgp_xcache *x;
+	struct bgp_rnode *rn;
 };
 
 /* Owned copy of a policy (the config's arrays point into it). */
@@ -114,7 +121,11 @@ struct bgp {
 	size_t n_lfd;
 	struct bgp_peer *peers[BGP_NSRC]; /* by slot; 0 unused (local) */
 	struct bgp_rib rib;
-	struct bgp_attr_buf scratch;
+	struct bgp_attr_buf scratch;       /* per-UPDATE decode/export scratch */
+	struct {
+		struct bgp_ann ann[BGP_EXPORT_CHUNK];
+		struct bgp_rnode *wd[BGP_EXPORT_CHUNK];
+	} xscratch;                        /* one flush chunk */
 	struct bgp_decide_cfg dcfg;
 	struct bgp_rnode **gc;    /* emptied rnodes to drop later */
 	size_t gc_len, gc_cap;

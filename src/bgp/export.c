@@ -24,13 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHUNK 2048
+#define CHUNK BGP_EXPORT_CHUNK
 #define DEFAULT_OUT_LIMIT (4u << 20)
 
-struct ann {
-	const struct bgp_xcache *x;
-	struct bgp_rnode *rn;
-};
 
 static bool queue_push(struct bgp_peer *p, struct bgp_rnode *rn)
 {
@@ -176,7 +172,7 @@ static const struct bgp_xcache *export_eval(struct bgp_peer *p,
 
 static int ann_cmp(const void *a, const void *b)
 {
-	const struct ann *x = a, *y = b;
+	const struct bgp_ann *x = a, *y = b;
 	if (x->x != y->x)
 		return (uintptr_t)x->x < (uintptr_t)y->x ? -1 : 1;
 	return 0;
@@ -231,7 +227,7 @@ static size_t emit_withdraw(struct bgp_peer *p, struct bgp_rnode **v, size_t n)
 }
 
 /* Packs announcements sharing one attribute set; returns entries used. */
-static size_t emit_announce(struct bgp_peer *p, const struct ann *v, size_t n)
+static size_t emit_announce(struct bgp_peer *p, const struct bgp_ann *v, size_t n)
 {
 	struct bgp_conn *c = p->conn;
 	const struct bgp_xcache *x = v[0].x;
@@ -267,7 +263,7 @@ static size_t emit_announce(struct bgp_peer *p, const struct ann *v, size_t n)
 	return i;
 }
 
-static void emit_groups(struct bgp_peer *p, struct ann *ann, size_t n_ann,
+static void emit_groups(struct bgp_peer *p, struct bgp_ann *ann, size_t n_ann,
 			struct bgp_rnode **wd, size_t n_wd)
 {
 	/* Withdrawals first, each family packed separately. */
@@ -290,15 +286,15 @@ static void emit_groups(struct bgp_peer *p, struct ann *ann, size_t n_ann,
 
 static void do_chunk(struct bgp_peer *p)
 {
-	static struct ann ann[CHUNK];
-	static struct bgp_rnode *wd[CHUNK];
+	struct bgp_ann *ann = p->bgp->xscratch.ann;
+	struct bgp_rnode **wd = p->bgp->xscratch.wd;
 	size_t n_ann = 0, n_wd = 0;
 	uint32_t bit = 1u << p->slot;
 	while (p->qhead < p->qlen && n_ann < CHUNK && n_wd < CHUNK) {
 		struct bgp_rnode *rn = p->q[p->qhead++];
 		const struct bgp_xcache *x = export_eval(p, rn);
 		if (x != NULL)
-			ann[n_ann++] = (struct ann){ x, rn };
+			ann[n_ann++] = (struct bgp_ann){ x, rn };
 		else if (rn->adv & bit)
 			wd[n_wd++] = rn;
 	}

@@ -863,7 +863,11 @@ static void negotiate(struct bgp_peer *p, const struct bgp_open *o)
 	p->rr = o->cap_rr;
 	p->v4 = o->af_v4;
 	p->v6 = o->af_v6 && p->cfg.ipv6;
-	p->peer_gr = o->cap_gr;
+	/* RFC 4724 4.2: routes are retained only for the address families the
+	 * peer listed; a GR-aware peer that lists none (it cannot preserve
+	 * forwarding, e.g. a vgwd whose userspace dataplane dies with it) gets
+	 * its routes removed at once. */
+	p->peer_gr = o->cap_gr && (o->gr_af[0] || o->gr_af[1]);
 	p->peer_gr_time = o->gr_time;
 	p->remote_id = o->bgp_id;
 }

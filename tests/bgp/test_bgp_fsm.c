@@ -267,6 +267,43 @@ static void test_collision_local_higher(void **state)
 	collision(*state, 0x00000001, false);
 }
 
+/* MRAI: after an UPDATE burst, the next waits for the interval. */
+static void test_mrai(void **state)
+{
+	struct world *w = *state;
+	uint16_t port = tu_free_port();
+	struct bgp_config cfg = { .asn = 65000, .port = port, .n_listen = 1,
+				  .mrai_ms = 5000 };
+	cfg.router_id = tu_addr("1.1.1.2");
+	cfg.listen[0] = tu_addr("127.0.0.12");
+	struct bgp *s2 = bgp_new(w->loop, &cfg, NULL, NULL);
+	assert_non_null(s2);
+	struct bgp_peer_config pc = { .name = "m", .remote_as = 65001, .hold_time = 90,
+				      .passive = true };
+	pc.remote = tu_addr("127.0.0.13");
+	assert_int_equal(bgp_peer_add(s2, &pc), 0);
+	int fd = tu_connect(w->loop, "127.0.0.13", "127.0.0.12", port);
+	uint8_t buf[4096], m[256];
+	assert_true(tu_wait_type(w->loop, fd, BGP_MSG_OPEN, buf, sizeof(buf), 2000) > 0);
+	size_t n = tu_open(m, 65001, 90, 0x0d0d0d0d, CAPS);
+	tu_send(fd, m, n);
+	n = tu_msg(BGP_MSG_KEEPALIVE, NULL, 0, m);
+	tu_send(fd, m, n);
+	assert_true(tu_wait_type(w->loop, fd, BGP_MSG_KEEPALIVE, buf, sizeof(buf), 2000) > 0);
+	tu_pump(w->loop, 20);
+	advance(w, 6000); /* let the MRAI of the (empty) initial dump pass */
+	count_type(w, fd, BGP_MSG_UPDATE);
+	struct ip_prefix p1 = tu_prefix("10.60.0.0/16"), p2 = tu_prefix("10.61.0.0/16");
+	bgp_originate(s2, &p1);
+	assert_int_equal(count_type(w, fd, BGP_MSG_UPDATE), 1);
+	bgp_originate(s2, &p2);
+	assert_int_equal(count_type(w, fd, BGP_MSG_UPDATE), 0); /* held back */
+	advance(w, 5100);
+	assert_int_equal(count_type(w, fd, BGP_MSG_UPDATE), 1);
+	close(fd);
+	bgp_free(s2);
+}
+
 static int remove_peers(void **state)
 {
 	struct world *w = *state;
@@ -286,6 +323,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_opensent_hold, remove_peers),
 		cmocka_unit_test_teardown(test_collision_remote_higher, remove_peers),
 		cmocka_unit_test_teardown(test_collision_local_higher, remove_peers),
+		cmocka_unit_test_teardown(test_mrai, remove_peers),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
