@@ -81,6 +81,37 @@ static int run_fail(struct cli_ctx *ctx, const struct cli_cmd *cmd, int argc, ch
 	return lab_fail(&o, pos[0], (int)k);
 }
 
+static int run_gap(struct cli_ctx *ctx, const struct cli_cmd *cmd, int argc, char **argv)
+{
+	struct cli_opt opts[] = { { "--seconds", true, false, NULL },
+				  { "--interval", true, false, NULL },
+				  { "--json", false, false, NULL },
+				  { NULL, false, false, NULL } };
+	const char *pos[1];
+	size_t n;
+	if (!cli_parse_args(ctx, cmd, argc, argv, opts, pos, 0, 0, &n))
+		return CLI_USAGE;
+	double secs = opts[0].seen ? strtod(opts[0].value, NULL) : 10.0;
+	double iv = opts[1].seen ? strtod(opts[1].value, NULL) : 0.01;
+	if (secs <= 0 || secs > 600 || iv < 0.002 || iv > 1) {
+		cli_error(ctx, "lab gap: --seconds 0..600, --interval 0.002..1");
+		return CLI_USAGE;
+	}
+	struct lab_opts o;
+	lab_opts_init(ctx, &o);
+	long sent, lost, gap;
+	int rc = lab_gap(&o, secs, iv, &sent, &lost, &gap);
+	if (rc != 0)
+		return rc;
+	if (opts[2].seen)
+		fprintf(ctx->out, "{\"sent\": %ld, \"lost\": %ld, \"max_gap_ms\": %ld}\n", sent,
+			lost, gap);
+	else
+		fprintf(ctx->out, "VNet -> VPC: %ld sent, %ld lost, longest gap %ld ms\n", sent,
+			lost, gap);
+	return CLI_OK;
+}
+
 static int run_exec(struct cli_ctx *ctx, const struct cli_cmd *cmd, int argc, char **argv)
 {
 	(void)cmd;
@@ -126,6 +157,13 @@ const struct cli_cmd cli_cmds_lab[] = {
 	  "Nodes: internet, azure0, azure1, aws, vnet1, vpc1 (as the topology\n"
 	  "names them). Example: vgwctl lab exec vnet1 -- ping 10.2.0.10\n\n"
 	  "Exit codes: the command's, 2 no such node.", run_exec },
+	{ "lab gap", "[--seconds S] [--interval I] [--json]",
+	  "measure the traffic gap (failover) between VNet and VPC",
+	  "Pings the VPC host from the VNet host every I seconds (default\n"
+	  "0.01) for S seconds (default 10) and reports sent, lost and the\n"
+	  "longest run of lost replies in ms: run it, fail something from\n"
+	  "another shell, and read the gap.\n\n"
+	  "Exit codes: 0 measured, 2 usage error or no lab up.", run_gap },
 	{ "lab fail", "tunnel N | instance N", "cut an AWS tunnel or kill an Azure instance",
 	  "tunnel N (1..4, AWS tunnels in plan order): black-holes both\n"
 	  "directions of the tunnel's outside path; DPD and BGP must notice.\n"
