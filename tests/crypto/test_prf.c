@@ -167,12 +167,25 @@ static void test_prf_limits(void **state)
 	crypto_prf_free(NULL);
 }
 
+/* FIPS 180-4 example: SHA-1("abc"), used by NAT detection. */
+static void test_sha1(void **state)
+{
+	(void)state;
+	uint8_t out[20], want[20];
+	unhex("a9993e364706816aba3e25717850c26c9cd0d89d", want, 20);
+	struct crypto_chunk in[2] = { { (const uint8_t *)"a", 1 },
+				      { (const uint8_t *)"bc", 2 } };
+	assert_true(crypto_sha1(in, 2, out));
+	assert_memory_equal(out, want, 20);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hmac_kats),
 		cmocka_unit_test(test_prf_plus),
 		cmocka_unit_test(test_prf_limits),
+		cmocka_unit_test(test_sha1),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
