@@ -26,6 +26,7 @@ if [ "$DUT_KIND" = vgwd ]; then
 fi
 
 PEER_NET1=10.201.1.0/24
+DUT_NET1=10.202.1.0/24
 PEER_NETS="10.201.1.0/24 10.201.2.0/24 10.201.3.0/24"
 DUT_NETS="10.202.1.0/24 10.202.2.0/24"
 SHUTDOWN_TEXT="vgwt interop: planned maintenance 42"
@@ -67,6 +68,10 @@ check_routes() {
 	role_op withdraw peer "$PEER_NET1" || die "peer withdraw failed"
 	expect_absent dut "$PEER_NET1"
 	expect_route dut 10.201.2.0/24 "$(want_from peer "$from_peer")" 1
+	role_op withdraw dut "$DUT_NET1" || die "dut withdraw failed"
+	expect_absent peer "$DUT_NET1"
+	expect_route peer 10.202.2.0/24 "$(want_from dut "$from_dut")" 1
+	both_established || die "a withdrawal reset the session"
 }
 
 # ------------------------------------------------------------- scenarios
@@ -86,8 +91,22 @@ sc_as2() {
 	[ "$PEER" = bird ] || skip "only BIRD can disable the 4-octet ASN capability"
 	setup 65000 65001
 	B_AS4[peer]=off; B_PREPEND[peer]=4200000099
+	local tcpdump_pid
+	ip netns exec "$BGPT_NS_DUT" tcpdump -i "vbt$$d" --immediate-mode -U -s 0 \
+		-w "$BGPT_DIR/as2.pcap" tcp port 179 >"$BGPT_DIR/dut/tcpdump.log" 2>&1 &
+	tcpdump_pid=$!
+	bgpt_wait 5 "tcpdump listening" grep -q "listening on" "$BGPT_DIR/dut/tcpdump.log"
 	start_both
 	check_routes "65000 4200000099" 65001
+	# The wire really carried AS_TRANS plus AS4_PATH (a 2-octet session).
+	kill -INT "$tcpdump_pid"
+	wait "$tcpdump_pid"
+	tcpdump -r "$BGPT_DIR/as2.pcap" -vvv 2>/dev/null >"$BGPT_DIR/dut/as2-decoded.log"
+	grep -q "AS4 Path.*4200000099" "$BGPT_DIR/dut/as2-decoded.log" ||
+		die "no AS4_PATH with 4200000099 on the wire"
+	grep -q "AS Path.*65000 23456" "$BGPT_DIR/dut/as2-decoded.log" ||
+		die "no AS_PATH with AS_TRANS on the wire"
+	log "ok: on the wire: AS_PATH 65000 23456 + AS4_PATH 65000 4200000099"
 }
 
 sc_dut_passive() { setup 65000 65001; B_PASSIVE[dut]=1; start_both; check_routes 65000 65001; }
@@ -131,7 +150,8 @@ sc_notify() {
 # One side sends ROUTE-REFRESH (RFC 2918); the other must re-advertise its
 # routes, seen as new UPDATEs received by the requester (same routes, same
 # attributes). The peer requests, except GoBGP, whose "softresetin" re-reads
-# its own Adj-RIB-In and sends nothing: then the DUT requests from GoBGP.
+# its own Adj-RIB-In and sends nothing: then the DUT requests from GoBGP
+# (BIRD "reload in"; vgwd on an import policy change applied by reload).
 sc_refresh() {
 	local req=peer u0 n nets=$DUT_NETS from=65001
 	[ "$PEER" = gobgp ] && { req=dut; nets=$PEER_NETS; from=65000; }

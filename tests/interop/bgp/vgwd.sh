@@ -67,9 +67,28 @@ vgwd_route() {
 vgwd_count() { vgwd_peer "$1" | jq -r '.routes_received // 0'; }
 vgwd_updates() { vgwd_peer "$1" | jq -r '.messages_received.UPDATE // 0'; }
 # Not (yet) in the control protocol: what these scenarios need from vgwctl.
-vgwd_withdraw() { die "vgwd: withdrawing an originated prefix at run time is not in the control protocol"; }
+# Withdraw an originated prefix: drop it from "announce" and reload (SIGHUP;
+# unchanged peers stay up).
+vgwd_withdraw() {
+	local conf="${B_DIR[$1]}/vgwd.yaml"
+	grep -q "^    - $2\$" "$conf" || die "vgwd: $2 not announced"
+	sed -i "\|^    - $2\$|d" "$conf"
+	kill -HUP "${B_PID[$1]}"
+}
 vgwd_shutdown() { "$VGWCTL" --socket "$(vgwd_sock "$1")" bgp shutdown nbr "$2"; }
-vgwd_refresh() { "$VGWCTL" --socket "$(vgwd_sock "$1")" bgp refresh nbr; }
+# Make vgwd send ROUTE-REFRESH: the control protocol has no command for it
+# (yet), but an import policy change applied by reload does exactly that
+# (bgp_peer_update_config: re-export, then ROUTE-REFRESH when the peer has
+# the capability). Here: a new local_pref, then SIGHUP.
+vgwd_refresh() {
+	local conf="${B_DIR[$1]}/vgwd.yaml"
+	if grep -q "^      local_pref:" "$conf"; then
+		sed -i "s/^      local_pref: .*/      local_pref: $((RANDOM + 200))/" "$conf"
+	else
+		echo "      local_pref: 150" >>"$conf"
+	fi
+	kill -HUP "${B_PID[$1]}"
+}
 
 # DUT-side checks used by run.sh.
 vgwd_dut_shows_text() {
