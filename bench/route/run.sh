@@ -110,7 +110,7 @@ K=$(ip -n "$P-bird" route show proto bird | wc -l)
 awk -v t0="$T0" -v t1="$T1" -v n="$N" -v k="$K" -v s="$((S1 - S0))" 'BEGIN {
 	printf "install  %8d routes %8.3f s %10.0f routes/s (start to all exported; kernel has %d)\n",
 	       n, t1 - t0, n / (t1 - t0), k;
-	printf "kernel memory after install: Slab +%d KiB (incl. BIRD startup)\n", s;
+	printf "kernel memory after install: Slab %+d KiB (%.0f bytes/route; incl. BIRD startup)\n", s, s * 1024 / n;
 }' | tee "$TMP/bird.out"
 
 V=$(awk '/^install/ { print $4 }' "$TMP/vgw.out")
