@@ -94,7 +94,9 @@ struct route_fib_counters {
 
 /*
  * Opens the rtnetlink socket and registers it with loop (which must outlive
- * the fib). cfg may be NULL for defaults. Returns NULL with errno set.
+ * the fib). cfg may be NULL for defaults. loop may be NULL (tools, tests):
+ * then batches go out only when full or on route_fib_flush/sync, and
+ * replies are read when sending. Returns NULL with errno set.
  */
 struct route_fib *route_fib_new(struct loop *loop,
 				const struct route_fib_config *cfg);
