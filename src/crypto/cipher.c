@@ -131,6 +131,13 @@ static bool cipher_setup(struct crypto_cipher *c, uint16_t key_bits,
 		return false;
 	if (EVP_CipherInit_ex(c->ctx, NULL, NULL, encr_key, NULL, enc) != 1)
 		return false;
+	/*
+	 * CBC must not pad (ESP pads itself, and with padding on, decryption
+	 * holds back the last block). GCM never pads; setting the flag there
+	 * would only make every per-packet re-init pay a parameter round trip.
+	 */
+	if (c->encr == CRYPTO_ENCR_AES_GCM_16)
+		return true;
 	return EVP_CIPHER_CTX_set_padding(c->ctx, 0) == 1;
 }
 
