@@ -344,18 +344,37 @@ static int nh_dump_msg(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-long route_nhobj_sweep(struct route_nhreg *r)
+/* Collects the ids of every kernel nexthop of our protocol into s. */
+static long nh_collect_ours(struct route_nhreg *r, struct nh_sweep *s)
 {
 	uint64_t buf[ROUTE_NH_MSG / sizeof(uint64_t)];
-	struct nh_sweep s = { .protocol = r->protocol };
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_GETNEXTHOP;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	struct nhmsg *nhm = mnl_nlmsg_put_extra_header(nlh, sizeof(*nhm));
 	nhm->nh_family = AF_UNSPEC;
-	long rc = route_nl_dump(buf, false, nh_dump_msg, &s);
+	s->protocol = r->protocol;
+	long rc = route_nl_dump(buf, false, nh_dump_msg, s);
 	if (rc == -EINVAL || rc == -EOPNOTSUPP)
-		rc = 0; /* kernel without nexthop objects: nothing to sweep */
+		rc = 0; /* kernel without nexthop objects: nothing there */
+	return rc < 0 ? rc : (s->oom ? -ENOMEM : (long)s->len);
+}
+
+long route_nhobj_count(struct route_nhreg *r)
+{
+	struct nh_sweep s = { 0 };
+	long rc = nh_collect_ours(r, &s);
+	free(s.ids);
+	return rc;
+}
+
+long route_nhobj_sweep(struct route_nhreg *r)
+{
+	uint64_t buf[ROUTE_NH_MSG / sizeof(uint64_t)];
+	struct nh_sweep s = { 0 };
+	long rc = nh_collect_ours(r, &s);
+	if (rc > 0)
+		rc = 0;
 	for (size_t i = 0; rc >= 0 && i < s.len; i++) {
 		struct route_nhobj o = { .id = s.ids[i] };
 		route_nhobj_msg(buf, sizeof(buf), RTM_DELNEXTHOP, 0, r->protocol, &o);

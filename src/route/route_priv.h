@@ -110,6 +110,8 @@ size_t route_nhobj_expand(const struct route_nhreg *r, uint32_t id,
 void route_nhobj_revalidate(struct route_nhreg *r);
 /* Deletes every single object on ifindex; returns how many, or -errno. */
 long route_nhobj_withdraw_ifindex(struct route_nhreg *r, int ifindex);
+/* Number of kernel nexthops of r->protocol, or -errno. */
+long route_nhobj_count(struct route_nhreg *r);
 /* Deletes every kernel nexthop of r->protocol; empties r. Count or -errno. */
 long route_nhobj_sweep(struct route_nhreg *r);
 void route_nhobj_clear(struct route_nhreg *r);
