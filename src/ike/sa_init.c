@@ -207,7 +207,7 @@ static struct ike_disp init_accept(struct ike *ike, struct ike_tunnel *t,
 {
 	struct ike_suite s;
 	uint16_t ke_group;
-	uint8_t num, g[2];
+	uint8_t num;
 	struct rd ke;
 	if (ke_decode(m, &ke_group, &ke) == NULL)
 		return ike_d_notify(IKE_N_INVALID_SYNTAX, "bad KE payload");
@@ -218,11 +218,11 @@ static struct ike_disp init_accept(struct ike *ike, struct ike_tunnel *t,
 		vlog(VLOG_INFO, "ike", t->cfg.name,
 		     "peer sent KE for %s, asking for %s", ike_dh_name(ke_group),
 		     ike_dh_name(s.dh));
-		g[0] = s.dh >> 8;
-		g[1] = s.dh & 0xff;
-		ike_send_init_notify(ike, m, local, remote,
-				     IKE_N_INVALID_KE_PAYLOAD, g, 2);
-		return ike_d_ok();
+		d = ike_d_notify(IKE_N_INVALID_KE_PAYLOAD, "KE group differs");
+		d.data[0] = s.dh >> 8;
+		d.data[1] = s.dh & 0xff;
+		d.data_len = 2;
+		return d;
 	}
 	struct ike_sa *sa = ike_sa_new(ike, t, false);
 	if (sa == NULL)

@@ -547,6 +547,68 @@ static void test_api_errors(void **state)
 	h_fini(&w);
 }
 
+/* Unauthenticated garbage is dropped and counted; the tunnel stays up. */
+static void test_garbage(void **state)
+{
+	(void)state;
+	struct h_world w;
+	struct ike_tunnel_config ca, cb;
+	pair_up(&w, &ca, &cb);
+	add_both(&w, &ca, &cb);
+	h_run(&w, 1000);
+	struct ike *b = w.node[B].ike;
+	struct ike_sa *sa = b->sas;
+	struct ike_endpoint lb = sa->local, ra = sa->remote;
+	uint64_t dropped = ike_get_stats(b)->dropped;
+	uint8_t pkt[256];
+	memset(pkt, 0x5a, sizeof(pkt));
+	ike_input(b, &lb, &ra, pkt, 10);          /* short */
+	ike_input(b, &lb, &ra, pkt, sizeof(pkt)); /* junk header */
+	/* A well-formed header for an unknown IKE SA. */
+	struct ike_hdr h = { .spi_i = { 1 }, .spi_r = { 2 },
+			     .version = IKE_VERSION,
+			     .exchange = IKE_X_INFORMATIONAL,
+			     .flags = IKE_FLAG_INITIATOR, .msg_id = 2,
+			     .length = IKE_HDR_LEN };
+	struct wr wr;
+	wr_init(&wr, pkt, sizeof(pkt));
+	ike_hdr_encode(&wr, &h);
+	ike_input(b, &lb, &ra, pkt, IKE_HDR_LEN);
+	/* The right SPIs with a Message ID outside the window. */
+	memcpy(h.spi_i, sa->spi_i, 8);
+	memcpy(h.spi_r, sa->spi_r, 8);
+	h.msg_id = 7;
+	wr_init(&wr, pkt, sizeof(pkt));
+	ike_hdr_encode(&wr, &h);
+	ike_input(b, &lb, &ra, pkt, IKE_HDR_LEN);
+	/* The right SPIs and ID but a forged SK payload (bad ICV). */
+	struct ike_sa *sa_a = w.node[A].ike->sas;
+	static struct ike_enc e;
+	size_t len;
+	ike_enc_init(&e);
+	h.msg_id = sa->peer_msg_id;
+	assert_true(ike_sk_seal(sa_a, &h, &e, pkt, sizeof(pkt), &len));
+	pkt[len - 1] ^= 1;
+	ike_input(b, &lb, &ra, pkt, len);
+	assert_int_equal(ike_get_stats(b)->dropped, dropped + 5);
+	assert_int_equal(ike_get_stats(b)->bad_icv, 1);
+	assert_int_equal(ike_get_stats(b)->tx, 2); /* nothing answered */
+	assert_int_equal(w.node[B].state, IKE_TUNNEL_UP);
+	/* An authenticated request with an unknown critical payload gets
+	 * UNSUPPORTED_CRITICAL_PAYLOAD (RFC 7296 2.5). */
+	ike_enc_init(&e);
+	size_t st = ike_enc_begin(&e, 222);
+	wr_u32be(&e.w, 0);
+	ike_enc_end(&e, st);
+	e.buf[st + 1] = IKE_PAYLOAD_CRITICAL;
+	assert_true(ike_sa_send_request(sa_a, IKE_X_INFORMATIONAL, IKE_REQ_DPD, &e));
+	h_run(&w, 100);
+	assert_int_equal(ike_get_stats(b)->notify_tx[IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD], 1);
+	assert_int_equal(w.node[A].state, IKE_TUNNEL_UP);
+	assert_int_equal(w.node[B].state, IKE_TUNNEL_UP);
+	h_fini(&w);
+}
+
 int main(void)
 {
 	vlog_init("test", VLOG_WARN, false);
@@ -569,6 +631,7 @@ int main(void)
 		cmocka_unit_test(test_cookies),
 		cmocka_unit_test(test_retransmitted_requests),
 		cmocka_unit_test(test_api_errors),
+		cmocka_unit_test(test_garbage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,56 @@
+/*
+ * Fuzzer for IKE messages after decryption. Node 0 and node 1 establish
+ * an IKE SA with fixed (deterministic) keys; each input is then sealed in
+ * an SK payload by node 0 and delivered to node 1 as its next request, so
+ * the inner payload codec and every authenticated request handler
+ * (IKE_AUTH in the wrong state, CREATE_CHILD_SA rekeys of Child and IKE
+ * SAs, INFORMATIONAL deletes) see arbitrary plaintext.
+ *
+ * Input: byte 0 selects the exchange (34..37), byte 1 is the first inner
+ * payload type, byte 2 selects request (even) or response (odd); the rest
+ * is the inner payload chain.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_world.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct ike_enc e;
+	static uint8_t pkt[IKE_MAX_MSG];
+	if (size < 3 || size > 4000)
+		return 0;
+	struct fw *w = fw_new();
+	if (w == NULL)
+		return 0;
+	if (!fw_establish(w))
+		abort(); /* the fixed setup must always work */
+	struct ike_sa *a = w->ike[0]->sas, *b = w->ike[1]->sas;
+	ike_enc_init(&e);
+	e.first = data[1];
+	e.next_off = 0;
+	wr_bytes(&e.w, data + 3, size - 3);
+	struct ike_hdr h = { .version = IKE_VERSION,
+			     .exchange = (uint8_t)(34 + data[0] % 4) };
+	memcpy(h.spi_i, a->spi_i, IKE_SPI_LEN);
+	memcpy(h.spi_r, a->spi_r, IKE_SPI_LEN);
+	if (data[2] & 1) {
+		/* As an answer to a request node 1 has outstanding. */
+		ike_info_send_dpd(b);
+		h.flags = IKE_FLAG_INITIATOR | IKE_FLAG_RESPONSE;
+		h.msg_id = b->out.msg_id;
+	} else {
+		h.flags = IKE_FLAG_INITIATOR;
+		h.msg_id = b->peer_msg_id;
+	}
+	size_t len;
+	if (ike_sk_seal(a, &h, &e, pkt, sizeof(pkt), &len)) {
+		fw_input(w, pkt, len);
+		fw_pump(w);
+	}
+	fw_free(w);
+	return 0;
+}
