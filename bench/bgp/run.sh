@@ -9,9 +9,12 @@
 #                                                    --no-fib)
 # For each DUT:
 #   load     time from the feeder's session up (OPEN exchange done) until the
-#            DUT's Loc-RIB holds all N prefixes (polled every ~10 ms:
-#            birdc "show protocols all feed" Routes / vgwctl "show status"
+#            DUT has processed the End-of-RIB that follows the last prefix
+#            (its own log: BIRD "Got END-OF-RIB", vgwd "End-of-RIB
+#            received"), and until a poll (~10 ms) sees all N in its Loc-RIB
+#            (birdc "show protocols all feed" Routes / vgwctl "show status"
 #            loc_rib_prefixes)
+#   cpu      user+system CPU seconds the DUT used meanwhile
 #   rss      (VmRSS after load - VmRSS before) / N, bytes per route
 #   adv      a second feeder connects in receive mode: time from its session
 #            up until all N prefixes arrived, and until End-of-RIB
@@ -100,11 +103,12 @@ feeder() { local name=$1; shift; ip netns exec "$NSF" "$FEEDER" "$@" >"$W/$name.
 
 bird_up() {
 	cat >"$W/bird.conf" <<-EOF
-	log stderr { warning, error, fatal };
+	log stderr all;
 	router id $DUT_IP;
 	protocol device { }
 	protocol bgp feed {
 	  local $DUT_IP as 65001; neighbor 198.18.0.1 as 65010; passive on;
+	  debug { states, packets };
 	  hold time 90; ipv4 { import all; export none; };
 	}
 	protocol bgp recv {
@@ -120,6 +124,13 @@ bird_up() {
 # Channel statistics are O(1) for BIRD ("show route count" walks the whole
 # table and would slow the import it measures).
 bird_count() { birdc -s "$W/bird.ctl" show protocols all feed 2>/dev/null | awk '/Routes:/ { print $2; exit }'; }
+# When the DUT processed the feeder's End-of-RIB (epoch s), from its log:
+# every UPDATE before it is in the Loc-RIB by then, and no polling skews it.
+bird_eor_time() {
+	local t
+	t=$(awk '/feed: Got END-OF-RIB/ { print $1 " " $2; exit }' "$W/bird.log")
+	[ -n "$t" ] && date -d "$t" +%s.%N
+}
 bird_version() { bird --version 2>&1 | awk '{ print "BIRD " $3 }'; }
 
 # Control socket JSON: vgwctl if it knows "show status", else one raw
@@ -139,7 +150,7 @@ vgwd_up() {
 	name: bench
 	outside_address: $DUT_IP
 	control_socket: $W/vgwd.sock
-	log_level: warning
+	log_level: info
 	bgp:
 	  asn: 65001
 	  router_id: $DUT_IP
@@ -168,14 +179,19 @@ vgwd_up() {
 vgwd_count() {
 	vgwd_status | jq -r 'if has("data") then .data else . end | .loc_rib_prefixes // empty' 2>/dev/null
 }
+vgwd_eor_time() {
+	local t
+	t=$(awk '/peer 198.18.0.1 .*End-of-RIB received/ { print $1; exit }' "$W/vgwd.log")
+	[ -n "$t" ] && date -d "$(date +%F) $t" +%s.%N
+}
 vgwd_version() { echo "vgwd $("$VGWD" -V 2>/dev/null | awk '{ print $2 }')"; }
 
 # ---------------------------------------------------------------- runs
 
 # run_dut KIND: sets R_LOAD R_RSS R_ADV R_ADV_EOR (or "n/a").
 run_dut() {
-	local k=$1 t_up t_done before after c t_rup t_all t_eor cpu0 cpu1
-	R_LOAD=n/a R_RSS=n/a R_ADV=n/a R_ADV_EOR=n/a R_CPU=n/a R_ADV_CPU=n/a
+	local k=$1 t_up t_done before after c t_rup t_all t_eor cpu0 cpu1 t_leor
+	R_LOAD=n/a R_LOAD_EOR=n/a R_RSS=n/a R_ADV=n/a R_ADV_EOR=n/a R_CPU=n/a R_ADV_CPU=n/a
 	"${k}_up" || { say "$k: not available, skipped"; return 0; }
 	sleep 1
 	before=$(rss_kb "$DUT_PID")
@@ -194,8 +210,10 @@ run_dut() {
 	sleep 0.5
 	after=$(rss_kb "$DUT_PID")
 	R_LOAD=$(printf %.2f "$(fsub "$t_done" "$t_up")")
+	for _ in $(seq 50); do t_leor=$("${k}_eor_time") && break; sleep 0.1; done
+	[ -n "$t_leor" ] && R_LOAD_EOR=$(printf %.2f "$(fsub "$t_leor" "$t_up")")
 	R_RSS=$(( (after - before) * 1024 / N ))
-	say "$k: $N routes in $R_LOAD s ($R_CPU s CPU), RSS $before -> $after kB ($R_RSS B/route)"
+	say "$k: $N routes in $R_LOAD s polled, $R_LOAD_EOR s to End-of-RIB processed ($R_CPU s CPU), RSS $before -> $after kB ($R_RSS B/route)"
 	cpu0=$(cpu_s "$DUT_PID")
 	feeder "$k-recv" recv -c "$DUT_IP" -b 198.18.0.3 -a 65020 -n "$N"
 	t_rup=$(field "$W/$k-recv.out" established 30) || die "$k: receiver session not up"
@@ -238,20 +256,21 @@ ratio() {
 	fi
 }
 
-declare -A LOAD RSS ADV ADVEOR VERSION CPU ADVCPU
+declare -A LOAD RSS ADV ADVEOR VERSION CPU ADVCPU LOADEOR
 setup
 build_feeder
 run_sink
 for d in $BENCH_DUTS; do
 	run_dut "$d"
 	LOAD[$d]=$R_LOAD RSS[$d]=$R_RSS ADV[$d]=$R_ADV ADVEOR[$d]=$R_ADV_EOR
-	CPU[$d]=$R_CPU ADVCPU[$d]=$R_ADV_CPU
+	CPU[$d]=$R_CPU ADVCPU[$d]=$R_ADV_CPU LOADEOR[$d]=$R_LOAD_EOR
 done
 b=bird v=vgwd
 printf '\nBGP benchmark, %s IPv4 prefixes (/16-/24, 4 AS paths, ~1,000 per UPDATE)\n' "$N"
 printf 'feeder -> sink: %s s (%s M prefixes/s)\n\n' "$SINK" "$SINK_RATE"
 printf '%-34s %12s %12s %10s\n' "" "${VERSION[$b]:-BIRD}" "${VERSION[$v]:-vgwd}" "vgw/BIRD"
-printf '%-34s %12s %12s %10s\n' "load into Loc-RIB (s)" "${LOAD[$b]:-n/a}" "${LOAD[$v]:-n/a}" "$(ratio "${LOAD[$v]:-}" "${LOAD[$b]:-}")"
+printf '%-34s %12s %12s %10s\n' "load, to End-of-RIB processed (s)" "${LOADEOR[$b]:-n/a}" "${LOADEOR[$v]:-n/a}" "$(ratio "${LOADEOR[$v]:-}" "${LOADEOR[$b]:-}")"
+printf '%-34s %12s %12s %10s\n' "load, polled route count (s)" "${LOAD[$b]:-n/a}" "${LOAD[$v]:-n/a}" "$(ratio "${LOAD[$v]:-}" "${LOAD[$b]:-}")"
 printf '%-34s %12s %12s %10s\n' "  CPU used by the DUT (s)" "${CPU[$b]:-n/a}" "${CPU[$v]:-n/a}" "$(ratio "${CPU[$v]:-}" "${CPU[$b]:-}")"
 printf '%-34s %12s %12s %10s\n' "RSS per route (bytes)" "${RSS[$b]:-n/a}" "${RSS[$v]:-n/a}" "$(ratio "${RSS[$v]:-}" "${RSS[$b]:-}")"
 printf '%-34s %12s %12s %10s\n' "advertise to new peer, all (s)" "${ADV[$b]:-n/a}" "${ADV[$v]:-n/a}" "$(ratio "${ADV[$v]:-}" "${ADV[$b]:-}")"

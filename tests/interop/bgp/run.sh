@@ -131,6 +131,7 @@ sc_holdtime() {
 	log "dut dropped the session $(printf %.1f "$el") s after SIGSTOP (hold $hold s)"
 	[ "$(echo "$el >= $hold - $ka - 1" | bc)" = 1 ] || die "dropped too early ($el s)"
 	expect_log dut "hold timer expired" 3
+	dut_shows_text "hold timer expired"
 	role_signal peer CONT
 }
 dut_not_established() { ! bgpt_established dut; }
@@ -193,7 +194,7 @@ maxpfx_re() {
 # DUT-specific state checks (the DUT's log and, for vgwd, its JSON).
 dut_shows_text() { "${DUT_KIND}_dut_shows_text" "$@"; }
 dut_shows_maxprefix() { "${DUT_KIND}_dut_shows_maxprefix"; }
-bird_dut_shows_text() { log_has dut "$1" || die "bird log lacks '$1'"; }
+bird_dut_shows_text() { log_has dut "$1" || die "bird log lacks '$1'"; }  # log only
 bird_dut_shows_maxprefix() { expect_log dut "Route limit exceeded, shutting down" 5; }
 
 # ------------------------------------------------------------- main

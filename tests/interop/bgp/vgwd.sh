@@ -94,7 +94,7 @@ vgwd_refresh() {
 vgwd_dut_shows_text() {
 	local p
 	p=$(vgwd_peer dut)
-	echo "$p" | jq -e --arg t "$1" '.last_error | contains($t)' >/dev/null ||
+	echo "$p" | jq -e --arg t "$1" '.last_error | ascii_downcase | contains($t | ascii_downcase)' >/dev/null ||
 		die "vgwd: show bgp last_error lacks '$1': $(echo "$p" | jq -c .last_error)"
 	log "ok: vgwd show bgp last_error: $(echo "$p" | jq -r .last_error)"
 }
