@@ -19,7 +19,7 @@
 #   adv      a second feeder connects in receive mode: time from its session
 #            up until all N prefixes arrived, and until End-of-RIB
 # plus the feeder against a sink (feeder recv) to show it is not the limit.
-# Env: N (prefixes, default 1000000), VGWD, VGWCTL (default build/...),
+# Env: N (prefixes, default 1000000), VGWD, VGWCTL (default build/...), FEEDER,
 #      BENCH_DUTS (default "bird vgwd"), KEEP=1 keeps the work dir.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -75,7 +75,11 @@ setup() {
 	ip -n "$NSD" link set "vbb$$d" up
 }
 
+# The feeder is built here with cc (bench/bgp/CMakeLists.txt builds the same
+# program as bgp_feeder once the top CMakeLists adds bench/bgp); FEEDER=path
+# uses a prebuilt one.
 build_feeder() {
+	[ -n "${FEEDER:-}" ] && { [ -x "$FEEDER" ] || die "FEEDER=$FEEDER not executable"; return 0; }
 	FEEDER="$W/feeder"
 	cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$ROOT/src" \
 		"$HERE/feeder.c" "$ROOT/src/base/cursor.c" -o "$FEEDER" || die "feeder build"
