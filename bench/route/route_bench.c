@@ -4,13 +4,14 @@
  * bench/route/run.sh creates (it needs interfaces va0/va1 with gateways
  * 192.0.2.2 / 198.51.100.2); never run it in the host namespace.
  *
- * Usage: route_bench [-n routes] [-b batch] [-e] [-o] [-f]
+ * Usage: route_bench [-n routes] [-b batch] [-e] [-o] [-f] [-6]
  *   -e: install 2-way ECMP first (then single path); -o: kernel nexthop
  *   objects; -f: every route has an off-link gateway, so the kernel rejects
  *   all of them (measures error reporting at scale).
  * Phases: install (set A), replace (set B), re-announce (B again),
  * withdraw va0 (tunnel down), dump, delete (sweep).
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,10 +60,23 @@ static int count_cb(void *arg, const struct route_entry *e)
 	return 0;
 }
 
-/* Route i: 32.0.0.0/24 + i (1M routes end at 47.255.255.0/24). */
+static bool bench_v6;
+
+/*
+ * Route i: IPv4 32.0.0.0/24 + i (1M routes end at 47.255.255.0/24), or with
+ * -6 IPv6 2a00:0::/48 + i (i in bits 16..47).
+ */
 static struct ip_prefix bench_prefix(uint32_t i)
 {
-	return (struct ip_prefix){ ip_addr_v4(0x20000000u + (i << 8)), 24 };
+	if (!bench_v6)
+		return (struct ip_prefix){ ip_addr_v4(0x20000000u + (i << 8)), 24 };
+	struct ip_prefix p = { .addr = { .family = AF_INET6 }, .len = 48 };
+	p.addr.a[0] = 0x2a;
+	p.addr.a[2] = (uint8_t)(i >> 24);
+	p.addr.a[3] = (uint8_t)(i >> 16);
+	p.addr.a[4] = (uint8_t)(i >> 8);
+	p.addr.a[5] = (uint8_t)i;
+	return p;
 }
 
 static int install_all(struct route_fib *fib, uint32_t n,
@@ -133,9 +147,9 @@ static int run(uint32_t n, uint32_t batch, bool ecmp, bool nhobj)
 	}
 	struct route_nexthop one = { .ifindex = a };
 	struct route_nexthop two[2] = { { .ifindex = a }, { .ifindex = b } };
-	ip_addr_parse("192.0.2.2", &one.gateway);
+	ip_addr_parse(bench_v6 ? "fd00::2" : "192.0.2.2", &one.gateway);
 	two[0].gateway = one.gateway;
-	ip_addr_parse("198.51.100.2", &two[1].gateway);
+	ip_addr_parse(bench_v6 ? "fd00:1::2" : "198.51.100.2", &two[1].gateway);
 
 	const struct route_nexthop *set_a = ecmp ? two : &one;
 	const struct route_nexthop *set_b = ecmp ? &one : two;
@@ -191,15 +205,16 @@ int main(int argc, char **argv)
 	uint32_t n = 1000000, batch = 0;
 	bool ecmp = false, failing = false, nhobj = false;
 	int opt;
-	while ((opt = getopt(argc, argv, "n:b:efo")) != -1) {
+	while ((opt = getopt(argc, argv, "n:b:efo6")) != -1) {
 		switch (opt) {
 		case 'n': n = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'b': batch = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'e': ecmp = true; break;
 		case 'f': failing = true; break;
 		case 'o': nhobj = true; break;
+		case '6': bench_v6 = true; break;
 		default:
-			fprintf(stderr, "usage: %s [-n routes] [-b batch] [-e] [-o] [-f]\n",
+			fprintf(stderr, "usage: %s [-n routes] [-b batch] [-e] [-o] [-f] [-6]\n",
 				argv[0]);
 			return 2;
 		}

@@ -8,9 +8,9 @@
 # Both use the same prefixes (32.0.0.0/24 + i) and the same gateway, and
 # run one after the other so they do not compete for the RTNL lock.
 #
-# Usage: bench/route/run.sh [-n routes] [-b batch] [-e] [-o] [-B]
+# Usage: bench/route/run.sh [-n routes] [-b batch] [-e] [-o] [-6] [-B]
 #   -e  vgw installs 2-way ECMP routes first   -o  kernel nexthop objects
-#   -B  skip BIRD
+#   -6  vgw installs IPv6 /48s (BIRD stays IPv4)   -B  skip BIRD
 # Needs root and a build with the route_bench target; BUILD=<build dir>
 # (default: build-route next to this repository's top).
 set -eu
@@ -19,15 +19,17 @@ N=1000000
 BATCH=0
 ECMP=""
 NHOBJ=""
+V6=""
 BIRD=1
-while getopts "n:b:eoB" o; do
+while getopts "n:b:eo6B" o; do
 	case $o in
 	n) N=$OPTARG ;;
 	b) BATCH=$OPTARG ;;
 	e) ECMP=-e ;;
 	o) NHOBJ=-o ;;
+	6) V6=-6 ;;
 	B) BIRD=0 ;;
-	*) echo "usage: $0 [-n routes] [-b batch] [-e] [-o] [-B]" >&2; exit 2 ;;
+	*) echo "usage: $0 [-n routes] [-b batch] [-e] [-o] [-6] [-B]" >&2; exit 2 ;;
 	esac
 done
 
@@ -56,14 +58,16 @@ make_ns() {
 	ip -n "$1" link add va1 type veth peer name vb1
 	ip -n "$1" addr add 192.0.2.1/24 dev va0
 	ip -n "$1" addr add 198.51.100.1/24 dev va1
+	ip -n "$1" addr add fd00::1/64 dev va0 nodad
+	ip -n "$1" addr add fd00:1::1/64 dev va1 nodad
 	for l in va0 vb0 va1 vb1; do ip -n "$1" link set "$l" up; done
 }
 
 slab_kb() { awk '/^Slab:/ { print $2 }' /proc/meminfo; }
 
-echo "== vgw src/route: $N routes ${ECMP:+ECMP-first} ${NHOBJ:+nexthop-objects} batch $BATCH (0: default)"
+echo "== vgw src/route: $N ${V6:+IPv6 }routes ${ECMP:+ECMP-first} ${NHOBJ:+nexthop-objects} batch $BATCH (0: default)"
 make_ns "$P-vgw"
-ip netns exec "$P-vgw" "$BENCH" -n "$N" -b "$BATCH" $ECMP $NHOBJ | tee "$TMP/vgw.out"
+ip netns exec "$P-vgw" "$BENCH" -n "$N" -b "$BATCH" $ECMP $NHOBJ $V6 | tee "$TMP/vgw.out"
 ip netns del "$P-vgw"
 
 [ "$BIRD" -eq 1 ] || exit 0
