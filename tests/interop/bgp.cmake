@@ -26,6 +26,7 @@ foreach(peer IN LISTS VGW_BGP_IOP_PEERS)
     vgw_bgp_iop_add(${peer} ${sc})
   endforeach()
 endforeach()
-# 2-octet-only peer view (RFC 6793 AS_TRANS/AS4_PATH): only BIRD can turn
-# its 4-octet ASN capability off.
+# 2-octet-only peer view (RFC 6793 AS_TRANS/AS4_PATH): only BIRD and
+# OpenBGPD can turn their 4-octet ASN capability off.
 vgw_bgp_iop_add(bird as2)
+vgw_bgp_iop_add(openbgpd as2)

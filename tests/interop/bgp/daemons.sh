@@ -237,6 +237,7 @@ openbgpd_start() {
 		echo "  holdtime min 3"
 		[ "${B_PASSIVE[$role]}" = 1 ] && echo "  passive"
 		[ -n "${B_LIMIT[$role]}" ] && echo "  max-prefix ${B_LIMIT[$role]}"
+		[ "${B_AS4[$role]}" = off ] && echo "  announce as-4byte no"
 		[ "${B_AS[$role]}" = "${B_NAS[$role]}" ] && echo "  set nexthop self"
 		echo "}"
 		echo "allow from ${B_NIP[$role]}"

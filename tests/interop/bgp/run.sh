@@ -80,33 +80,48 @@ sc_ebgp() { setup 65000 65001; start_both; check_routes 65000 65001; }
 sc_ibgp() { setup 65001 65001; start_both; check_routes "" ""; }
 sc_as4() { setup 4200000002 4200000001; start_both; check_routes 4200000002 4200000001; }
 
-# The peer is an OLD (2-octet) speaker (RFC 6793): BIRD with "enable as4
-# off" offers no 4-octet capability, so the session is 2-octet. It prepends
-# 4200000099 and, being unable to put it in AS_PATH, sends AS_PATH
-# "65000 23456" plus AS4_PATH; the DUT must rebuild "65000 4200000099"
-# (RFC 6793 4.2.3). (BIRD checks a peer's AS4 capability against its
-# configured neighbor AS even with as4 off, and refuses 4-octet neighbor
-# ASNs then, so the DUT keeps a 2-octet ASN here.)
+# The peer is an OLD (2-octet) speaker (RFC 6793): it offers no 4-octet AS
+# capability, so the session is 2-octet and every 4-octet ASN travels as
+# AS_TRANS 23456 in AS_PATH plus the real one in AS4_PATH (RFC 6793 4.2.2).
+#  bird:     "enable as4 off". BIRD still checks the peer's AS4 capability
+#            against its configured neighbor AS but refuses a 4-octet one
+#            then, so the DUT keeps 65001; the peer prepends 4200000099 and
+#            the DUT must rebuild "65000 4200000099" (RFC 6793 4.2.3).
+#  openbgpd: "announce as-4byte no", the DUT is AS 4200000001: the DUT must
+#            send My AS 23456 in its OPEN and AS_PATH 23456 + AS4_PATH
+#            4200000001, which OpenBGPD rebuilds to "4200000001".
+# A capture on the DUT's veth proves what was on the wire.
 sc_as2() {
-	[ "$PEER" = bird ] || skip "only BIRD can disable the 4-octet ASN capability"
-	setup 65000 65001
-	B_AS4[peer]=off; B_PREPEND[peer]=4200000099
-	local tcpdump_pid
+	local tcpdump_pid from_peer from_dut re1 re2 dec="$BGPT_DIR/dut/as2-decoded.log"
+	case $PEER in
+	bird)
+		setup 65000 65001
+		B_PREPEND[peer]=4200000099
+		from_peer="65000 4200000099" from_dut=65001
+		re1="AS Path.*65000 23456" re2="AS4 Path.*65000 4200000099" ;;
+	openbgpd)
+		setup 65000 4200000001
+		from_peer=65000 from_dut=4200000001
+		re1="AS Path.*: 23456" re2="AS4 Path.*4200000001" ;;
+	*) skip "$PEER cannot turn its 4-octet ASN capability off" ;;
+	esac
+	B_AS4[peer]=off
 	ip netns exec "$BGPT_NS_DUT" tcpdump -i "vbt$$d" --immediate-mode -U -s 0 \
 		-w "$BGPT_DIR/as2.pcap" tcp port 179 >"$BGPT_DIR/dut/tcpdump.log" 2>&1 &
 	tcpdump_pid=$!
 	bgpt_wait 5 "tcpdump listening" grep -q "listening on" "$BGPT_DIR/dut/tcpdump.log"
 	start_both
-	check_routes "65000 4200000099" 65001
-	# The wire really carried AS_TRANS plus AS4_PATH (a 2-octet session).
+	check_routes "$from_peer" "$from_dut"
 	kill -INT "$tcpdump_pid"
 	wait "$tcpdump_pid"
-	tcpdump -r "$BGPT_DIR/as2.pcap" -vvv 2>/dev/null >"$BGPT_DIR/dut/as2-decoded.log"
-	grep -q "AS4 Path.*4200000099" "$BGPT_DIR/dut/as2-decoded.log" ||
-		die "no AS4_PATH with 4200000099 on the wire"
-	grep -q "AS Path.*65000 23456" "$BGPT_DIR/dut/as2-decoded.log" ||
-		die "no AS_PATH with AS_TRANS on the wire"
-	log "ok: on the wire: AS_PATH 65000 23456 + AS4_PATH 65000 4200000099"
+	tcpdump -r "$BGPT_DIR/as2.pcap" -vvv 2>/dev/null >"$dec"
+	if [ "$PEER" = openbgpd ]; then
+		grep -q "my AS 23456" "$dec" || die "the DUT's OPEN does not carry My AS 23456"
+		log "ok: on the wire: the DUT's OPEN says my AS 23456 (4-octet AS in its capability)"
+	fi
+	grep -qE "$re1" "$dec" || die "no /$re1/ on the wire"
+	grep -qE "$re2" "$dec" || die "no /$re2/ on the wire"
+	log "ok: on the wire: $(grep -E -m1 "$re1" "$dec" | sed 's/^[[:space:]]*//') + $(grep -E -m1 "$re2" "$dec" | sed 's/^[[:space:]]*//')"
 }
 
 sc_dut_passive() { setup 65000 65001; B_PASSIVE[dut]=1; start_both; check_routes 65000 65001; }
