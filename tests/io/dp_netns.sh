@@ -19,8 +19,11 @@ done
 P=vgwt-io-$$
 LH=$P-lh LG=$P-lg RG=$P-rg RH=$P-rh
 W=$(mktemp -d)
-PIDS=""
+PIDS="" SRV=""
 cleanup() {
+	for p in $SRV; do
+		if [ -r /proc/$p/comm ] && grep -q python3 /proc/$p/comm; then kill $p 2>/dev/null || true; fi
+	done
 	for p in $PIDS; do
 		if [ -r /proc/$p/comm ] && grep -q io_dp_static /proc/$p/comm; then
 			kill $p 2>/dev/null || true
@@ -84,7 +87,7 @@ run_suite() {
 	nsx $LH ping -c 3 -i 0.2 -W 2 10.2.0.2 >/dev/null || fail "$suite: ping"
 	nsx $LG ping -c 2 -i 0.2 -W 2 169.254.21.1 >/dev/null || fail "$suite: inside ping"
 	# 50 MB over TCP, verified end to end by SHA-256.
-	nsx $RH python3 -c '
+	ip netns exec $RH python3 -c '
 import hashlib, socket, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("10.2.0.2", 5999)); s.listen(1); s.settimeout(30)
@@ -96,10 +99,16 @@ while True:
 open(sys.argv[1], "w").write("%d %s" % (n, h.hexdigest()))
 ' $W/rx-$suite.txt &
 	local srv=$!
-	sleep 0.5
+	SRV="$SRV $srv"
+	sleep 0.2
 	nsx $LH python3 -c '
-import socket, sys
-s = socket.create_connection(("10.2.0.2", 5999), timeout=30)
+import socket, sys, time
+for i in range(100):  # the server may still be starting on a busy box
+    try:
+        s = socket.create_connection(("10.2.0.2", 5999), timeout=30)
+        break
+    except ConnectionRefusedError:
+        time.sleep(0.1)
 s.sendall(open(sys.argv[1], "rb").read()); s.close()
 ' $W/data.bin || fail "$suite: TCP send"
 	wait $srv || fail "$suite: TCP receive"
