@@ -63,10 +63,8 @@ static void list_cmds(FILE *f, const char *prefix)
 			if (plen && (strncmp(c->path, prefix, plen) != 0 ||
 				     c->path[plen] != ' '))
 				continue;
-			char usage[96];
-			snprintf(usage, sizeof(usage), "%s %s", c->path,
-				 c->args);
-			fprintf(f, "  %-36s %s\n", usage, c->summary);
+			fprintf(f, "  %s %s\n      %s\n", c->path, c->args,
+				c->summary);
 		}
 }
 
@@ -77,8 +75,8 @@ static void usage(struct cli_ctx *ctx, FILE *f)
 		"check and print daemon configs, show a running vgwd's views,\n"
 		"run a topology as a lab in network namespaces.\n\nCommands:\n", ctx->prog);
 	list_cmds(f, NULL);
-	fprintf(f, "  %-36s %s\n", "help [COMMAND]",
-		"show what a command does, its options and exit codes");
+	fprintf(f, "  help [COMMAND]\n      show what a command does, its "
+		"options and exit codes\n");
 	fprintf(f, "\nExit codes: 0 success, 1 invalid input, 2 usage or "
 		"I/O error.\nRun '%s help COMMAND' for details.\n", ctx->prog);
 }

@@ -254,11 +254,24 @@ static struct dconf *onprem_cgw(const struct plan *p)
 	return c;
 }
 
+static bool name_taken(const struct plan_gateways *g, const char *name)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (strcmp(g->gw[i].conf->name, name) == 0)
+			return true;
+	return false;
+}
+
 static bool add_gw(struct plan_gateways *g, struct dconf *c,
 		   struct diag_list *d)
 {
 	if (c == NULL)
 		return false;
+	/* Distinct names, so files and control sockets never collide. */
+	char base[DCONF_NAME_MAX];
+	snprintf(base, sizeof(base), "%.50s", c->name);
+	for (int n = 2; name_taken(g, c->name); n++)
+		snprintf(c->name, sizeof(c->name), "%.50s-%d", base, n);
 	struct plan_gateway *gw = &g->gw[g->n++];
 	gw->conf = c;
 	snprintf(gw->file, sizeof(gw->file), "%s.yaml", c->name);
