@@ -40,12 +40,12 @@ cleanup() {
 	local rc=$? ns pid
 	trap - EXIT INT TERM
 	for ns in "$NSF" "$NSD"; do
-		ip netns list | grep -qw "$ns" || continue
+		ip netns list 2>/dev/null | grep -qw "$ns" || continue
 		for pid in $(ip netns pids "$ns"); do kill -CONT "$pid" 2>/dev/null; kill "$pid" 2>/dev/null; done
 	done
 	sleep 0.3
 	for ns in "$NSF" "$NSD"; do
-		ip netns list | grep -qw "$ns" || continue
+		ip netns list 2>/dev/null | grep -qw "$ns" || continue
 		for pid in $(ip netns pids "$ns"); do kill -KILL "$pid" 2>/dev/null; done
 		ip netns del "$ns"
 	done

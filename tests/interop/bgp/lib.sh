@@ -86,7 +86,7 @@ bgpt_cleanup() {
 	[ "$rc" = 0 ] && [ "$BGPT_FAILED" = 0 ] || BGPT_FAILED=1
 	[ "$rc" = 77 ] && BGPT_FAILED=0
 	for ns in "$BGPT_NS_PEER" "$BGPT_NS_DUT"; do
-		ip netns list | grep -qw "$ns" || continue
+		ip netns list 2>/dev/null | grep -qw "$ns" || continue
 		bgpt_ns_kill_all "$ns" CONT
 		bgpt_ns_kill_all "$ns" TERM
 	done
@@ -95,7 +95,7 @@ bgpt_cleanup() {
 		sleep 0.1
 	done
 	for ns in "$BGPT_NS_PEER" "$BGPT_NS_DUT"; do
-		ip netns list | grep -qw "$ns" || continue
+		ip netns list 2>/dev/null | grep -qw "$ns" || continue
 		bgpt_ns_kill_all "$ns" KILL
 		ip netns del "$ns" 2>/dev/null
 	done
