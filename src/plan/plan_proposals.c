@@ -4,7 +4,9 @@
  * produce a proposal the daemon config would refuse.
  *
  *  Azure custom IPsec/IKE policy: one IKE and one ESP proposal
- *    (encryption, integrity / PRF, DH group; PFS group for ESP).
+ *    (encryption, integrity / PRF, DH group; PFS group for ESP). With a
+ *    GCM IKE cipher the integrity setting names the PRF; "GCMAES128/256"
+ *    there maps to PRF HMAC-SHA2-256/384 (our choice, same strength).
  *  AWS tunnel options: per phase, one CBC proposal (every permitted
  *    cipher x integrity x DH group) and one AEAD proposal, like the
  *    aws-default profile. DH groups vgw does not implement (1, 5, 17, 18,
@@ -62,6 +64,10 @@ bool plan_azure_policy(const struct topo_azure_policy *pol,
 {
 	const char *ie = enc_token(pol->ike_encryption);
 	const char *ii = integ_token(pol->ike_integrity);
+	/* "GCMAES256" as IKE integrity (AEAD): pick the PRF of its strength. */
+	if (ii == NULL && topo_alg_is_gcm(pol->ike_integrity))
+		ii = pol->ike_integrity == TOPO_ALG_AES128_GCM16 ? "sha256"
+								 : "sha384";
 	const char *idh = dh_token(pol->dh_group);
 	const char *ee = enc_token(pol->ipsec_encryption);
 	bool gcm = topo_alg_is_gcm(pol->ipsec_encryption);

@@ -20,6 +20,7 @@
 #include "config/topology.h"
 #include "crypto/secret.h"
 #include "plan/plan.h"
+#include "plan/plan_priv.h"
 
 static char *slurp(const char *path)
 {
@@ -498,6 +499,107 @@ static void test_refuses_invalid(void **state)
 	assert_true(refused >= 3);
 }
 
+/* Azure custom policy -> one IKE and one ESP proposal, or the setting vgw
+ * cannot implement. */
+struct policy_row {
+	enum topo_alg ie, ii;
+	unsigned dh;
+	enum topo_alg ee, ei;
+	unsigned pfs;
+	bool pfs_mm;
+	const char *ike, *esp, *bad;
+};
+
+static const struct policy_row policies[] = {
+	{ TOPO_ALG_AES256, TOPO_ALG_SHA256, 14, TOPO_ALG_AES256,
+	  TOPO_ALG_SHA256, 14, false, "aes256-sha256-prfsha256-modp2048",
+	  "aes256-sha256-modp2048", NULL },
+	{ TOPO_ALG_AES256_GCM16, TOPO_ALG_AES256_GCM16, 20,
+	  TOPO_ALG_AES256_GCM16, TOPO_ALG_AES256_GCM16, 20, false,
+	  "aes256gcm16-prfsha384-ecp384", "aes256gcm16-ecp384", NULL },
+	{ TOPO_ALG_AES128_GCM16, TOPO_ALG_AES128_GCM16, 19,
+	  TOPO_ALG_AES128_GCM16, TOPO_ALG_AES128_GCM16, 0, true,
+	  "aes128gcm16-prfsha256-ecp256", "aes128gcm16-ecp256", NULL },
+	{ TOPO_ALG_AES128, TOPO_ALG_SHA1, 2, TOPO_ALG_AES192, TOPO_ALG_SHA1, 0,
+	  false, "aes128-sha1-prfsha1-modp1024", "aes192-sha1", NULL },
+	{ TOPO_ALG_3DES, TOPO_ALG_SHA1, 2, TOPO_ALG_AES128, TOPO_ALG_SHA1, 0,
+	  false, NULL, NULL, "IKE encryption" },
+	{ TOPO_ALG_AES128, TOPO_ALG_MD5, 2, TOPO_ALG_AES128, TOPO_ALG_SHA1, 0,
+	  false, NULL, NULL, "IKE integrity" },
+	{ TOPO_ALG_AES128, TOPO_ALG_SHA1, 1, TOPO_ALG_AES128, TOPO_ALG_SHA1, 0,
+	  false, NULL, NULL, "DH group" },
+	{ TOPO_ALG_AES128, TOPO_ALG_SHA1, 2, TOPO_ALG_NONE, TOPO_ALG_SHA1, 0,
+	  false, NULL, NULL, "IPsec encryption" },
+	{ TOPO_ALG_AES128, TOPO_ALG_SHA1, 2, TOPO_ALG_AES128, TOPO_ALG_MD5, 0,
+	  false, NULL, NULL, "IPsec integrity" },
+	{ TOPO_ALG_AES128, TOPO_ALG_SHA1, 2, TOPO_ALG_AES128, TOPO_ALG_SHA1, 1,
+	  false, NULL, NULL, "PFS group" },
+};
+
+static void test_policy_mapping(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++) {
+		const struct policy_row *r = &policies[i];
+		struct topo_azure_policy pol;
+		memset(&pol, 0, sizeof(pol));
+		pol.custom = true;
+		pol.ike_encryption = r->ie;
+		pol.ike_integrity = r->ii;
+		pol.dh_group = r->dh;
+		pol.ipsec_encryption = r->ee;
+		pol.ipsec_integrity = r->ei;
+		pol.pfs_group = r->pfs;
+		pol.pfs_mm = r->pfs_mm;
+		struct dconf_tunnel t;
+		memset(&t, 0, sizeof(t));
+		const char *bad = NULL;
+		bool ok = plan_azure_policy(&pol, &t, &bad);
+		print_message("policy row %zu\n", i);
+		if (r->bad) {
+			assert_false(ok);
+			assert_string_equal(bad, r->bad);
+			continue;
+		}
+		assert_true(ok);
+		char buf[PROPOSAL_STRLEN];
+		assert_int_equal(t.n_ike, 1);
+		proposal_fmt(&t.ike[0], buf, sizeof(buf));
+		assert_string_equal(buf, r->ike);
+		proposal_fmt(&t.esp[0], buf, sizeof(buf));
+		assert_string_equal(buf, r->esp);
+	}
+}
+
+/* A connection's custom policy, mode and DPD reach its tunnel config. */
+static void test_custom_policy_gateway(void **state)
+{
+	(void)state;
+	struct plan *p = plan_file("tests/plan/custom-policy.yaml");
+	struct plan_gateways g;
+	struct diag_list d;
+	diag_list_init(&d);
+	assert_true(plan_gateways_build(p, &g, &d));
+	const struct dconf_tunnel *t = &g.gw[0].conf->tunnels[0];
+	char buf[PROPOSAL_STRLEN];
+	assert_int_equal(t->n_ike, 1);
+	proposal_fmt(&t->ike[0], buf, sizeof(buf));
+	assert_string_equal(buf, "aes256gcm16-prfsha384-ecp384");
+	assert_int_equal(t->child_lifetime_s, 3600);
+	assert_int_equal(t->child_lifetime_kb, 1024000);
+	assert_int_equal(t->dpd_timeout_s, 30);
+	assert_int_equal(t->dpd_interval_s, 10);
+	assert_int_equal(t->initiation, DCONF_INIT_ADD);
+	/* the second connection keeps Azure's defaults */
+	const struct dconf_tunnel *t2 = &g.gw[0].conf->tunnels[1];
+	assert_int_equal(t2->n_ike, 4);
+	assert_int_equal(t2->child_lifetime_s, 27000);
+	assert_int_equal(t2->initiation, DCONF_INIT_START);
+	plan_gateways_free(&g);
+	diag_list_free(&d);
+	plan_free(p);
+}
+
 int main(void)
 {
 	const char *src = getenv("VGW_SOURCE_DIR");
@@ -517,6 +619,8 @@ int main(void)
 		cmocka_unit_test(test_write),
 		cmocka_unit_test(test_keyless_warns),
 		cmocka_unit_test(test_refuses_invalid),
+		cmocka_unit_test(test_policy_mapping),
+		cmocka_unit_test(test_custom_policy_gateway),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
