@@ -28,7 +28,8 @@ static bool conn_name_taken(const struct topo_azure *az, const char *name)
 	for (size_t i = 0; i < az->n_conns; i++)
 		if (strcmp(az->conns[i].name, name) == 0)
 			return true;
-	for (size_t i = 0; i < az->n_lngs; i++)
+	/* The LNG "<name>-lng" is only ours to create when LNGs are planned. */
+	for (size_t i = 0; !az->lngs_given && i < az->n_lngs; i++)
 		if (strncmp(az->lngs[i].name, name, strlen(name)) == 0 &&
 		    strcmp(az->lngs[i].name + strlen(name), "-lng") == 0)
 			return true;

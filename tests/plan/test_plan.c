@@ -600,6 +600,30 @@ static void test_custom_policy_gateway(void **state)
 	plan_free(p);
 }
 
+/* LNGs given, connections left out: connections are planned onto them. */
+static void test_lngs_only(void **state)
+{
+	(void)state;
+	struct plan *full = plan_file("tests/plan/aws-azure.yaml");
+	struct plan *p = plan_file("tests/plan/lngs-only.yaml");
+	const struct topo_azure *a = &full->topo.azure, *b = &p->topo.azure;
+	assert_int_equal(b->n_conns, 4);
+	for (size_t i = 0; i < 4; i++) {
+		assert_false(p->lng_planned[i]);
+		assert_true(p->conn_planned[i]);
+		assert_string_equal(a->conns[i].name, b->conns[i].name);
+		assert_string_equal(a->conns[i].lng, b->conns[i].lng);
+		assert_string_equal(a->conns[i].shared_key,
+				    b->conns[i].shared_key);
+		assert_memory_equal(a->conns[i].custom_bgp,
+				    b->conns[i].custom_bgp,
+				    sizeof(a->conns[i].custom_bgp));
+		assert_int_equal(p->tunnels[i].conn, (int)i);
+	}
+	plan_free(full);
+	plan_free(p);
+}
+
 int main(void)
 {
 	const char *src = getenv("VGW_SOURCE_DIR");
@@ -621,6 +645,7 @@ int main(void)
 		cmocka_unit_test(test_refuses_invalid),
 		cmocka_unit_test(test_policy_mapping),
 		cmocka_unit_test(test_custom_policy_gateway),
+		cmocka_unit_test(test_lngs_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
