@@ -31,13 +31,29 @@ static void row(struct table *t, const char *a, const char *b, const char *c,
 	t->n_rows++;
 }
 
-static void table_print(FILE *f, const struct table *t)
+static void widths(const struct table *t, size_t *w)
 {
-	size_t w[COLS] = { 0 };
+	for (size_t c = 0; c < COLS; c++)
+		w[c] = 0;
 	for (size_t r = 0; r < t->n_rows; r++)
 		for (size_t c = 0; c < t->n_cols; c++)
 			if (strlen(t->cell[r][c]) > w[c])
 				w[c] = strlen(t->cell[r][c]);
+}
+
+static size_t table_width(const struct table *t)
+{
+	size_t w[COLS], sum = 0;
+	widths(t, w);
+	for (size_t c = 0; c < t->n_cols; c++)
+		sum += w[c] + (c ? 2 : 0);
+	return sum;
+}
+
+static void table_print(FILE *f, const struct table *t)
+{
+	size_t w[COLS];
+	widths(t, w);
 	for (size_t r = 0; r < t->n_rows; r++) {
 		for (size_t c = 0; c + 1 < t->n_cols; c++)
 			fprintf(f, "%-*s  ", (int)w[c], t->cell[r][c]);
@@ -61,10 +77,26 @@ static const char *pfx(const struct ip_prefix *p, char *buf, bool planned)
 	return buf;
 }
 
-static void tunnel_table(FILE *f, const struct plan *p, bool onprem)
+/* The seed's row label, or a short one when the table would pass 80. */
+static void tunnel_label(const struct plan *p, const struct plan_tunnel *pt,
+			 bool brief, char *buf)
 {
-	struct table t = { .n_cols = 4 };
-	row(&t, "Tunnel", onprem ? "CGW inside IP" : "Azure APIPA",
+	if (pt->onprem)
+		snprintf(buf, CELL, brief ? "T%zu -> %.40s" : "AWS Tunnel %zu "
+			 "to %.60s", pt->tunnel + 1,
+			 p->topo.aws.vpns[pt->vpn].customer_gateway);
+	else
+		snprintf(buf, CELL, brief ? "T%zu -> instance %d"
+			 : "AWS Tunnel %zu to Azure Instance %d",
+			 pt->tunnel + 1, pt->instance);
+}
+
+static void tunnel_rows(const struct plan *p, bool onprem, bool brief,
+			struct table *t)
+{
+	t->n_rows = 0;
+	t->n_cols = 4;
+	row(t, "Tunnel", onprem ? "CGW inside IP" : "Azure APIPA",
 	    "AWS BGP peer", "AWS inside CIDR");
 	for (size_t i = 0; i < p->n_tunnels; i++) {
 		const struct plan_tunnel *pt = &p->tunnels[i];
@@ -73,17 +105,20 @@ static void tunnel_table(FILE *f, const struct plan *p, bool onprem)
 		char label[CELL], a[IP_PREFIX_STRLEN], b[IP_PREFIX_STRLEN],
 			c[IP_PREFIX_STRLEN];
 		bool pl = p->inside_planned[pt->vpn][pt->tunnel];
-		if (onprem)
-			snprintf(label, sizeof(label), "AWS Tunnel %zu to %.60s",
-				 pt->tunnel + 1,
-				 p->topo.aws.vpns[pt->vpn].customer_gateway);
-		else
-			snprintf(label, sizeof(label),
-				 "AWS Tunnel %zu to Azure Instance %d",
-				 pt->tunnel + 1, pt->instance);
-		row(&t, label, ip(&pt->peer_ip, a, pl), ip(&pt->aws_ip, b, pl),
-		    pfx(&pt->inside_cidr, c, pl));
+		/* An APIPA address the file gave is not planned. */
+		bool pl_peer = pl && (onprem || p->apipa_planned);
+		tunnel_label(p, pt, brief, label);
+		row(t, label, ip(&pt->peer_ip, a, pl_peer),
+		    ip(&pt->aws_ip, b, pl), pfx(&pt->inside_cidr, c, pl));
 	}
+}
+
+static void tunnel_table(FILE *f, const struct plan *p, bool onprem)
+{
+	struct table t;
+	tunnel_rows(p, onprem, false, &t);
+	if (table_width(&t) > 80)
+		tunnel_rows(p, onprem, true, &t);
 	if (t.n_rows > 1)
 		table_print(f, &t);
 }

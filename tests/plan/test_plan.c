@@ -240,11 +240,11 @@ static void test_determinism(void **state)
 	}
 }
 
-/* Every line of every example plan fits 80 columns. */
-static void test_80_columns(void **state)
+/* Every line of every plan of the examples and test inputs fits 80
+ * columns. */
+static int plan_dir_80(const char *dirname)
 {
-	(void)state;
-	DIR *dir = opendir("examples");
+	DIR *dir = opendir(dirname);
 	assert_non_null(dir);
 	struct dirent *e;
 	int planned = 0;
@@ -253,7 +253,7 @@ static void test_80_columns(void **state)
 		if (l < 6 || strcmp(e->d_name + l - 5, ".yaml") != 0)
 			continue;
 		char path[512];
-		snprintf(path, sizeof(path), "examples/%s", e->d_name);
+		snprintf(path, sizeof(path), "%s/%s", dirname, e->d_name);
 		struct diag_list d;
 		diag_list_init(&d);
 		struct topology *t = topology_load_file(path, &d);
@@ -273,7 +273,37 @@ static void test_80_columns(void **state)
 		diag_list_free(&d);
 	}
 	closedir(dir);
-	assert_true(planned >= 3);
+	return planned;
+}
+
+static void test_80_columns(void **state)
+{
+	(void)state;
+	assert_true(plan_dir_80("examples") >= 3);
+	assert_true(plan_dir_80("tests/plan") >= 7);
+}
+
+static const struct want_tunnel apipa_tunnels[] = {
+	{ "169.254.21.8/30", "169.254.21.9", "169.254.21.10", 0 },
+	{ "169.254.22.8/30", "169.254.22.9", "169.254.22.10", 0 },
+	{ "169.254.21.12/30", "169.254.21.13", "169.254.21.14", 1 },
+	{ "169.254.22.12/30", "169.254.22.13", "169.254.22.14", 1 },
+};
+
+/* Given APIPA lists decide the inside /30s. */
+static void test_apipa_given(void **state)
+{
+	(void)state;
+	struct plan *p = plan_file("tests/plan/apipa-given.yaml");
+	check_tunnels(p, apipa_tunnels, 4);
+	assert_false(p->apipa_planned);
+	assert_true(p->inside_planned[0][0]);
+	char *txt = text_of(p, false);
+	/* short labels keep the table within 80 columns */
+	assert_non_null(strstr(txt, "T2 -> instance 1  169.254.22.14  "
+				    "169.254.22.13*  169.254.22.12/30*\n"));
+	free(txt);
+	plan_free(p);
 }
 
 struct want_gw {
@@ -646,6 +676,7 @@ int main(void)
 		cmocka_unit_test(test_policy_mapping),
 		cmocka_unit_test(test_custom_policy_gateway),
 		cmocka_unit_test(test_lngs_only),
+		cmocka_unit_test(test_apipa_given),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
