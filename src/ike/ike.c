@@ -98,6 +98,12 @@ static void act(struct ike *ike, struct ike_sa *sa, const struct ike_msg *m,
 {
 	bool request = !(m->h.flags & IKE_FLAG_RESPONSE);
 	char reason[160];
+	/* Errors we found ourselves count per tunnel too (peer's are counted
+	 * where they are received). */
+	if (sa != NULL && sa->tun != NULL && d.notify && d.notify < 64 &&
+	    !d.from_peer && authenticated &&
+	    (d.kind == IKE_D_NOTIFY || d.kind == IKE_D_DELETE_SA))
+		sa->tun->errors[d.notify]++;
 	switch (d.kind) {
 	case IKE_D_OK:
 		return;

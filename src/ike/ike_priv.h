@@ -366,6 +366,7 @@ struct ike_tunnel {
 	struct vtime up_since;
 	char last_error[128];
 	uint64_t child_rekeys, ike_rekeys;
+	uint32_t errors[64]; /* error notifies received, by type */
 	bool admin_down; /* terminated: no automatic reconnect */
 	bool retrying;   /* a DPD restart is in progress: keep trying */
 };

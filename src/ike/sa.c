@@ -340,6 +340,8 @@ void ike_sa_count_error(struct ike_sa *sa, uint16_t notify)
 	if (notify < 64) {
 		sa->errors[notify]++;
 		sa->ike->stats.notify_rx[notify]++;
+		if (sa->tun != NULL)
+			sa->tun->errors[notify]++;
 	}
 }
 

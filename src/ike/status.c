@@ -84,13 +84,9 @@ static struct json_object *tunnel_json(struct ike *ike,
 	add_str(o, "last_error", t->last_error);
 	if (t->sa != NULL)
 		json_object_object_add(o, "ike_sa", sa_json(ike, t->sa));
-	for (const struct ike_sa *sa = ike->sas; sa != NULL; sa = sa->next) {
-		if (sa->tun != t)
-			continue;
-		for (unsigned i = 1; i < 64; i++)
-			if (sa->errors[i])
-				add_int(errs, ike_notify_name(i), sa->errors[i]);
-	}
+	for (unsigned i = 1; i < 64; i++)
+		if (t->errors[i])
+			add_int(errs, ike_notify_name(i), t->errors[i]);
 	json_object_object_add(o, "errors", errs);
 	return o;
 }

@@ -4,6 +4,13 @@
 #   netns vgwt-h3i-<pid>-l                   netns vgwt-h3i-<pid>-r
 #   vgw-ike-peer 198.51.100.1  ==veth==  198.51.100.2 charon (libipsec)
 #
+# Scenarios: gcm-ecp, cbc-modp (vgw initiates; INVALID_KE round trip since
+# the aws-default profile starts with DH 2), charon-init (charon initiates),
+# azure / azure-resp (azure-default profile both ways), child-rekey-vgw /
+# child-rekey-charon (Child SA rekeys with PFS, each side initiating),
+# ike-rekey-charon / ike-rekey-vgw (IKE SA rekeys), psk-mismatch (must fail
+# with AUTHENTICATION_FAILED on both sides).
+#
 # Each scenario starts a fresh charon with its own swanctl.conf, runs the
 # vgw side as initiator or responder and checks both sides: vgw-ike-peer
 # must report the tunnel UP with a Child SA (and the expected rekeys), and
@@ -186,8 +193,16 @@ scenario() {
 	swan --list-sas >"$DIR/sas.out" 2>&1
 	wait $ppid
 	local rc=$?
-	grep -q ESTABLISHED "$DIR/sas.out" || rc=1
-	grep -q INSTALLED "$DIR/sas.out" || rc=1
+	if [ -n "${EXPECT_FAIL:-}" ]; then
+		# Negative scenario: vgw must report the failure, charon must
+		# have no established IKE SA.
+		rc=0
+		grep -Eq "$EXPECT_FAIL" "$DIR/peer.out" || rc=1
+		grep -q ESTABLISHED "$DIR/sas.out" && rc=1
+	else
+		grep -q ESTABLISHED "$DIR/sas.out" || rc=1
+		grep -q INSTALLED "$DIR/sas.out" || rc=1
+	fi
 	if [ -n "${EXPECT:-}" ] && ! grep -Eq "$EXPECT" "$DIR/peer.out"; then
 		echo "expected /$EXPECT/ in vgw output"
 		rc=1
@@ -217,12 +232,14 @@ run() {
 	child-rekey-vgw) scenario child-rekey-vgw aes256gcm16-prfsha256-ecp256 aes256gcm16-ecp256 0 0 vgw --child-life 12 --expect-rekeys 2 --run 40 ;;
 	child-rekey-charon) scenario child-rekey-charon aes256gcm16-prfsha256-ecp256 aes256gcm16-modp2048 0 8 vgw --expect-rekeys 2 --run 40 ;;
 	ike-rekey-charon) EXPECT='"ike_rekeys": [1-9]' scenario ike-rekey-charon aes256-sha256-ecp256 aes256gcm16 8 0 vgw --min-run 14 --run 30 --dpd ;;
+	psk-mismatch) EXPECT_FAIL='TUNNEL interop DOWN AUTHENTICATION_FAILED from peer' scenario psk-mismatch aes256gcm16-prfsha256-ecp256 aes256gcm16 0 0 vgw --psk wrong-psk-0000 --run 4 ;;
+	no-proposal) EXPECT_FAIL='TUNNEL interop DOWN NO_PROPOSAL_CHOSEN from peer' scenario no-proposal aes256gcm16-prfsha256-x448 aes256gcm16 0 0 vgw --run 4 ;;
 	ike-rekey-vgw) EXPECT='"ike_rekeys": [1-9]' scenario ike-rekey-vgw aes256-sha256-ecp256 aes256gcm16 0 0 vgw --ike-life 12 --min-run 14 --run 30 --dpd ;;
 	esac
 }
 
 if [ $# -eq 0 ]; then
-	set -- gcm-ecp cbc-modp charon-init azure azure-resp child-rekey-vgw child-rekey-charon ike-rekey-charon ike-rekey-vgw
+	set -- gcm-ecp cbc-modp charon-init azure azure-resp child-rekey-vgw child-rekey-charon ike-rekey-charon ike-rekey-vgw psk-mismatch
 fi
 for s in "$@"; do
 	run "$s"

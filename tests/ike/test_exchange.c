@@ -166,6 +166,10 @@ static void test_wrong_psk(void **state)
 	assert_int_not_equal(w.node[B].state, IKE_TUNNEL_UP);
 	h_json_str(w.node[B].ike, "last_error", err, sizeof(err));
 	assert_non_null(strstr(err, "AUTHENTICATION_FAILED"));
+	h_json_str(w.node[B].ike, "errors", err, sizeof(err));
+	assert_non_null(strstr(err, "\"AUTHENTICATION_FAILED\": 1"));
+	h_json_str(w.node[A].ike, "errors", err, sizeof(err));
+	assert_non_null(strstr(err, "\"AUTHENTICATION_FAILED\": 1"));
 	assert_int_equal(h_children(&w.node[A]), 0);
 	assert_int_equal(h_children(&w.node[B]), 0);
 	assert_int_equal(ike_get_stats(w.node[B].ike)->notify_tx[IKE_N_AUTHENTICATION_FAILED], 1);
