@@ -86,6 +86,9 @@ static void h_child_up(void *arg, const char *tunnel,
 	memcpy(e->encr_in, k->encr_in->p, e->encr_len);
 	memcpy(e->encr_out, k->encr_out->p, e->encr_len);
 	e->encap = k->encap;
+	e->esn = k->esn;
+	e->local_port = k->local.port;
+	e->remote_port = k->remote.port;
 }
 
 static void h_child_down(void *arg, const char *tunnel, uint32_t spi_in,

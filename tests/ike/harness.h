@@ -21,7 +21,8 @@ struct h_event {
 	uint32_t spi_in, spi_out;
 	uint8_t encr_in[64], encr_out[64];
 	size_t encr_len;
-	bool encap;
+	bool encap, esn;
+	uint16_t local_port, remote_port;
 };
 
 struct h_node {

@@ -613,6 +613,33 @@ static void test_garbage(void **state)
 	h_fini(&w);
 }
 
+/* force_encap fakes a NAT: both move to 4500 and encapsulate ESP. */
+static void test_nat_and_esn(void **state)
+{
+	(void)state;
+	for (int force = 0; force < 2; force++) {
+		struct h_world w;
+		struct ike_tunnel_config ca, cb;
+		pair_up(&w, &ca, &cb);
+		ca.force_encap = force;
+		ca.esp[0].esn = cb.esp[0].esn = (uint8_t)force;
+		add_both(&w, &ca, &cb);
+		h_run(&w, 1000);
+		const struct h_event *ea = alive(&w.node[A]), *eb = alive(&w.node[B]);
+		assert_non_null(ea);
+		assert_non_null(eb);
+		assert_int_equal(ea->encap, force);
+		assert_int_equal(eb->encap, force);
+		assert_int_equal(ea->esn, force);
+		assert_int_equal(eb->esn, force);
+		uint16_t port = force ? IKE_NATT_PORT : IKE_PORT;
+		assert_int_equal(ea->local_port, port);
+		assert_int_equal(eb->local_port, port);
+		assert_int_equal(eb->remote_port, port);
+		h_fini(&w);
+	}
+}
+
 int main(void)
 {
 	vlog_init("test", VLOG_WARN, false);
@@ -636,6 +663,7 @@ int main(void)
 		cmocka_unit_test(test_retransmitted_requests),
 		cmocka_unit_test(test_api_errors),
 		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_nat_and_esn),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
