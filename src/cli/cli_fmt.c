@@ -4,6 +4,8 @@
 #include <json-c/json.h>
 #include <string.h>
 
+#include "config/diag.h"
+
 static void text_field(struct cli_fmt *f, const char *key, const char *value)
 {
 	fprintf(f->out, "%s: %s\n", key, value);
@@ -96,6 +98,12 @@ static void json_attach(struct cli_fmt *f, const char *key,
 
 static int json_finish(struct cli_fmt *f)
 {
+	struct json_object *all = f->diags ? diag_list_to_json(f->diags) : NULL;
+	struct json_object *arr = NULL;
+	if (all != NULL && json_object_object_get_ex(all, "diagnostics", &arr))
+		json_object_object_add(f->root, "diagnostics",
+				       json_object_get(arr));
+	json_object_put(all);
 	fprintf(f->out, "%s\n", json_object_to_json_string_ext(
 		f->root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 		JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -114,4 +122,13 @@ void cli_fmt_init(struct cli_fmt *f, FILE *out, bool json)
 	f->out = out;
 	f->ops = json ? &json_ops : &text_ops;
 	f->root = json ? json_object_new_object() : NULL;
+	f->diags = NULL;
+}
+
+void cli_fmt_diags(struct cli_fmt *f, const struct diag_list *d, FILE *err)
+{
+	if (f->root == NULL)
+		diag_list_print(d, err);
+	else
+		f->diags = d;
 }

@@ -12,6 +12,7 @@
 
 struct json_object;
 struct cli_fmt;
+struct diag_list;
 
 struct cli_fmt_ops {
 	void (*field)(struct cli_fmt *f, const char *key, const char *value);
@@ -32,9 +33,17 @@ struct cli_fmt {
 	const struct cli_fmt_ops *ops;
 	FILE *out;
 	struct json_object *root; /* JSON formatter only */
+	const struct diag_list *diags; /* JSON: added last by finish() */
 };
 
 /* Text (json=false) or JSON formatter writing to out. */
 void cli_fmt_init(struct cli_fmt *f, FILE *out, bool json);
+
+/*
+ * Diagnostics: the text formatter prints them to err at once (one per
+ * line); the JSON formatter adds them as the last key, "diagnostics"
+ * (diag.h's entry objects), in finish(), so d must live until then.
+ */
+void cli_fmt_diags(struct cli_fmt *f, const struct diag_list *d, FILE *err);
 
 #endif

@@ -21,8 +21,7 @@ static int run_check(struct cli_ctx *ctx, const struct cli_cmd *cmd,
 	struct dconf *c = dconf_load_file(pos[0], &d);
 	struct cli_fmt f;
 	cli_fmt_init(&f, ctx->out, opts[0].seen);
-	if (!opts[0].seen)
-		diag_list_print(&d, ctx->err);
+	cli_fmt_diags(&f, &d, ctx->err);
 	f.ops->field(&f, "file", pos[0]);
 	f.ops->field_bool(&f, "valid", c != NULL);
 	f.ops->field_int(&f, "errors", (long long)d.errors);
@@ -34,7 +33,6 @@ static int run_check(struct cli_ctx *ctx, const struct cli_cmd *cmd,
 		f.ops->field_int(&f, "bgp_neighbors",
 				 (long long)c->bgp.n_neighbors);
 	}
-	f.ops->attach_json(&f, "diagnostics", diag_list_to_json(&d));
 	int w = f.ops->finish(&f);
 	int rc = w != 0 ? CLI_USAGE : c != NULL ? CLI_OK : CLI_INVALID;
 	dconf_free(c);

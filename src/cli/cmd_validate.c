@@ -23,13 +23,11 @@ static int run_validate(struct cli_ctx *ctx, const struct cli_cmd *cmd,
 	topology_free(t);
 	struct cli_fmt f;
 	cli_fmt_init(&f, ctx->out, opts[0].seen);
-	if (!opts[0].seen)
-		diag_list_print(&d, ctx->err);
+	cli_fmt_diags(&f, &d, ctx->err);
 	f.ops->field(&f, "file", pos[0]);
 	f.ops->field_bool(&f, "valid", ok);
 	f.ops->field_int(&f, "errors", (long long)d.errors);
 	f.ops->field_int(&f, "warnings", (long long)d.warnings);
-	f.ops->attach_json(&f, "diagnostics", diag_list_to_json(&d));
 	int w = f.ops->finish(&f);
 	diag_list_free(&d);
 	if (w != 0)
