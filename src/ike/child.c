@@ -222,6 +222,28 @@ struct ike_child *ike_child_find_in(struct ike_sa *sa, uint32_t spi_in)
 	return NULL;
 }
 
+static const char *child_state_name(enum ike_child_state st)
+{
+	static const char *const names[] = { "INSTALLED", "REKEYING",
+					     "REKEYED", "DELETING" };
+	return (unsigned)st < 4 ? names[st] : "?";
+}
+
+/*
+ * INSTALLED -> REKEYING (our rekey out) -> INSTALLED (refused, retry later)
+ * INSTALLED/REKEYING -> REKEYED (replaced; its DELETE follows)
+ * any -> DELETING (our DELETE out); removal is ike_child_remove().
+ */
+void ike_child_set_state(struct ike_child *c, enum ike_child_state st,
+			 const char *why)
+{
+	if (c->state == st)
+		return;
+	vlog(VLOG_INFO, "ike", c->sa->ctx, "Child SA %08x: %s -> %s (%s)",
+	     c->spi_in, child_state_name(c->state), child_state_name(st), why);
+	c->state = st;
+}
+
 /*
  * exch_initiator: we sent the request of the exchange that created the
  * child, so our outbound keys are the i->r half of KEYMAT.

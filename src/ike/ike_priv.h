@@ -472,6 +472,9 @@ struct ike_child *ike_child_install(struct ike_sa *sa, uint32_t spi_in,
 				    const struct ike_child_keymat *km,
 				    bool rekey);
 void ike_child_remove(struct ike_sa *sa, struct ike_child *c);
+/* The Child SA state machine's one transition function (logged). */
+void ike_child_set_state(struct ike_child *c, enum ike_child_state st,
+			 const char *why);
 struct ike_child *ike_child_find_out(struct ike_sa *sa, uint32_t spi_out);
 struct ike_child *ike_child_find_in(struct ike_sa *sa, uint32_t spi_in);
 uint32_t ike_child_new_spi(struct ike *ike);

@@ -85,7 +85,7 @@ bool ike_info_send_delete_child(struct ike_sa *sa, struct ike_child *c)
 	if (!info_send(sa, IKE_REQ_DELETE_CHILD, fill_delete_child, &spi))
 		return false;
 	sa->out.delete_spi = spi;
-	c->state = IKE_CHILD_DELETING;
+	ike_child_set_state(c, IKE_CHILD_DELETING, "DELETE sent");
 	return true;
 }
 

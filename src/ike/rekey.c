@@ -114,7 +114,7 @@ bool ike_rekey_child_start(struct ike_sa *sa, struct ike_child *c)
 	sa->out.nonce_len = sizeof(nonce);
 	sa->out.new_spi = spi;
 	sa->out.old_child = c;
-	c->state = IKE_CHILD_REKEYING;
+	ike_child_set_state(c, IKE_CHILD_REKEYING, "rekey sent");
 	vlog(VLOG_INFO, "ike", sa->ctx, "rekeying Child SA %08x", c->spi_in);
 	ok = true;
 out:
@@ -146,7 +146,7 @@ static void rekey_retry_later(struct ike_sa *sa, struct ike_child *c)
 {
 	if (c == NULL)
 		return;
-	c->state = IKE_CHILD_INSTALLED;
+	ike_child_set_state(c, IKE_CHILD_INSTALLED, "rekey failed, retry");
 	loop_timer_arm_ms(sa->ike->loop, &c->rekey_timer, REKEY_RETRY_MS);
 }
 
@@ -219,10 +219,12 @@ static struct ike_disp child_rekey_done(struct ike_sa *sa, struct ike_msg *m,
 	if (req->collided) {
 		struct ike_child *other = ike_child_find_in(sa, req->coll_child_spi);
 		if (other != NULL)
-			other->state = IKE_CHILD_REKEYED;
+			ike_child_set_state(other, IKE_CHILD_REKEYED,
+						    "collision: peer deletes it");
 	}
 	if (req->old_child != NULL) {
-		req->old_child->state = IKE_CHILD_REKEYED;
+		ike_child_set_state(req->old_child, IKE_CHILD_REKEYED,
+				    "replaced");
 		ike_info_send_delete_child(sa, req->old_child);
 	}
 	return ike_d_ok();
@@ -330,7 +332,7 @@ static struct ike_disp child_rekey_request(struct ike_sa *sa, struct ike_msg *m,
 		sa->out.coll_child_spi = spi_in;
 		vlog(VLOG_INFO, "ike", sa->ctx, "Child SA rekey collision");
 	} else {
-		old->state = IKE_CHILD_REKEYED;
+		ike_child_set_state(old, IKE_CHILD_REKEYED, "replaced by peer");
 	}
 	struct ike_enc *e = malloc(sizeof(*e));
 	if (e != NULL) {
