@@ -564,6 +564,8 @@ struct dconf *dconf_load_string(const char *text, size_t len,
 {
 	struct ld l;
 	memset(&l, 0, sizeof(l));
+	if (name == NULL)
+		name = "<config>";
 	set_dir(&l, name);
 	struct diag_list local;
 	diag_list_init(&local);
