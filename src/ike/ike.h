@@ -134,6 +134,10 @@ enum ike_tunnel_state {
 	IKE_TUNNEL_UP,
 };
 
+/*
+ * Hooks are called from inside ike_input() and timer callbacks: they must
+ * not call back into this module synchronously (defer with a loop timer).
+ */
 struct ike_hooks {
 	/* Install inbound at once, switch outbound; old inbound stays until
 	 * child_down. */

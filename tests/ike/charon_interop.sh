@@ -8,6 +8,7 @@
 # the aws-default profile starts with DH 2), charon-init (charon initiates),
 # azure / azure-resp (azure-default profile both ways), child-rekey-vgw /
 # child-rekey-charon (Child SA rekeys with PFS, each side initiating),
+# child-rekey-both (both sides rekey on similar timers),
 # ike-rekey-charon / ike-rekey-vgw (IKE SA rekeys), psk-mismatch (must fail
 # with AUTHENTICATION_FAILED on both sides).
 #
@@ -233,6 +234,7 @@ run() {
 	child-rekey-vgw) scenario child-rekey-vgw aes256gcm16-prfsha256-ecp256 aes256gcm16-ecp256 0 0 vgw --child-life 12 --expect-rekeys 2 --run 40 ;;
 	child-rekey-charon) scenario child-rekey-charon aes256gcm16-prfsha256-ecp256 aes256gcm16-modp2048 0 8 vgw --expect-rekeys 2 --run 40 ;;
 	ike-rekey-charon) EXPECT='"ike_rekeys": [1-9]' scenario ike-rekey-charon aes256-sha256-ecp256 aes256gcm16 8 0 vgw --min-run 14 --run 30 --dpd ;;
+	child-rekey-both) scenario child-rekey-both aes256gcm16-prfsha256-ecp256 aes256gcm16-ecp256 0 8 vgw --child-life 12 --expect-rekeys 3 --run 45 ;;
 	psk-mismatch) EXPECT_FAIL='TUNNEL interop DOWN AUTHENTICATION_FAILED from peer' scenario psk-mismatch aes256gcm16-prfsha256-ecp256 aes256gcm16 0 0 vgw --psk wrong-psk-0000 --run 4 ;;
 	no-proposal) EXPECT_FAIL='TUNNEL interop DOWN NO_PROPOSAL_CHOSEN from peer' scenario no-proposal aes256gcm16-prfsha256-x448 aes256gcm16 0 0 vgw --run 4 ;;
 	ike-rekey-vgw) EXPECT='"ike_rekeys": [1-9]' scenario ike-rekey-vgw aes256-sha256-ecp256 aes256gcm16 0 0 vgw --ike-life 12 --min-run 14 --run 30 --dpd ;;
@@ -240,7 +242,7 @@ run() {
 }
 
 if [ $# -eq 0 ]; then
-	set -- gcm-ecp cbc-modp charon-init azure azure-resp child-rekey-vgw child-rekey-charon ike-rekey-charon ike-rekey-vgw psk-mismatch
+	set -- gcm-ecp cbc-modp charon-init azure azure-resp child-rekey-vgw child-rekey-charon child-rekey-both ike-rekey-charon ike-rekey-vgw psk-mismatch
 fi
 # A scenario that fails is run once more; a pass on the second attempt is
 # reported as FLAKY (and does not fail the test), two failures fail it.
