@@ -171,6 +171,25 @@ static int member_cmp(const void *a, const void *b)
 	return (int)x->weight - (int)y->weight;
 }
 
+/*
+ * The kernel refuses a group listing a nexthop twice (RTA_MULTIPATH allows
+ * it): sorted duplicates become one member with the summed weight, capped
+ * at 256. Returns the new count.
+ */
+static size_t merge_duplicates(struct route_nhmember *m, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (k > 0 && m[k - 1].id == m[i].id) {
+			unsigned w = m[k - 1].weight + m[i].weight;
+			m[k - 1].weight = (uint16_t)(w > 256 ? 256 : w);
+		} else {
+			m[k++] = m[i];
+		}
+	}
+	return k;
+}
+
 static bool same_members(const struct route_nhobj *o,
 			 const struct route_nhmember *m, size_t n)
 {
@@ -228,6 +247,11 @@ static int resolve_group(struct route_nhreg *r, uint8_t family,
 		m[i].weight = nh[i].weight ? nh[i].weight : 1;
 	}
 	qsort(m, n, sizeof(m[0]), member_cmp);
+	n = merge_duplicates(m, n);
+	if (n == 1) {
+		*id = m[0].id; /* the same nexthop listed twice: single path */
+		return 0;
+	}
 	for (size_t i = 0; i < r->len; i++) {
 		if (r->v[i].family == family && same_members(&r->v[i], m, n)) {
 			*id = r->v[i].id;

@@ -442,6 +442,16 @@ static void test_nexthop_objects(void **state)
 	assert_int_equal(f->e.n_nexthops, 1);
 	free(f);
 
+	/* The same nexthop twice: one member (the kernel refuses duplicates). */
+	struct route_nexthop dup[2] = { two[1], two[1] };
+	struct ip_prefix pd = pfx("10.76.0.0/16");
+	assert_int_equal(route_fib_replace(fib, &pd, dup, 2), 0);
+	f = dump_find(fib, "10.76.0.0/16");
+	assert_true(f->found);
+	assert_int_equal(f->e.n_nexthops, 1);
+	free(f);
+	assert_int_equal(route_fib_delete(fib, &pd), 0);
+
 	/* Re-announce after the tunnel is back: a new group, same routes. */
 	struct ip_prefix p0 = pfx("10.70.0.0/24");
 	assert_int_equal(route_fib_replace(fib, &p0, two, 2), 0);
