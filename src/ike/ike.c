@@ -132,7 +132,7 @@ static void act(struct ike *ike, struct ike_sa *sa, const struct ike_msg *m,
 		if (sa->tun != NULL) {
 			ike_tunnel_note_error(sa->tun, ike_notify_name(d.notify),
 					      reason);
-			ike_tunnel_sa_gone(sa->tun, sa, true, reason);
+			ike_tunnel_sa_gone(sa->tun, sa, false, reason);
 		}
 		if (sa->state == IKE_SA_ESTABLISHED && !request)
 			ike_info_send_delete_ike(sa);

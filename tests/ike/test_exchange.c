@@ -640,6 +640,31 @@ static void test_nat_and_esn(void **state)
 	}
 }
 
+/* START reconnects with backoff after a failure; ADD does not. */
+static void test_reconnect_policy(void **state)
+{
+	(void)state;
+	for (int start = 0; start < 2; start++) {
+		struct h_world w;
+		struct ike_tunnel_config ca, cb;
+		pair_up(&w, &ca, &cb);
+		ca.initiation = start ? IKE_INIT_START : IKE_INIT_ADD;
+		cb.psk = secret_from_str("another-psk");
+		add_both(&w, &ca, &cb);
+		secret_free((struct secret *)cb.psk);
+		if (!start)
+			assert_int_equal(ike_tunnel_initiate(w.node[A].ike, "t"), 0);
+		h_run(&w, 10000);
+		uint64_t attempts = ike_get_stats(w.node[B].ike)->notify_tx[IKE_N_AUTHENTICATION_FAILED];
+		/* Backoff 1, 2, 4 s: attempts at 0, 1, 3, 7 s. */
+		assert_int_equal(attempts, start ? 4 : 1);
+		/* Between attempts the tunnel is DOWN with the reason. */
+		assert_int_equal(w.node[A].state, IKE_TUNNEL_DOWN);
+		assert_non_null(strstr(w.node[A].reason, "AUTHENTICATION_FAILED"));
+		h_fini(&w);
+	}
+}
+
 int main(void)
 {
 	vlog_init("test", VLOG_WARN, false);
@@ -664,6 +689,7 @@ int main(void)
 		cmocka_unit_test(test_api_errors),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_nat_and_esn),
+		cmocka_unit_test(test_reconnect_policy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
