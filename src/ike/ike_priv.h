@@ -515,6 +515,7 @@ void ike_timers_init(struct ike_sa *sa);
 void ike_timers_stop(struct ike_sa *sa);
 void ike_timers_request_sent(struct ike_sa *sa);
 void ike_timers_request_answered(struct ike_sa *sa);
+void ike_timers_half_open(struct ike_sa *sa);
 void ike_timers_established(struct ike_sa *sa);
 void ike_timers_rx_authenticated(struct ike_sa *sa);
 void ike_timers_child_init(struct ike_child *c);

@@ -259,6 +259,9 @@ static struct ike_disp init_accept(struct ike *ike, struct ike_tunnel *t,
 	char buf[128];
 	ike_suite_fmt(&sa->suite, true, buf, sizeof(buf));
 	ike_sa_set_state(sa, IKE_SA_INIT_DONE, buf);
+	ike_timers_half_open(sa);
+	if (t->state == IKE_TUNNEL_DOWN)
+		ike_tunnel_set_state(t, IKE_TUNNEL_CONNECTING, "peer initiating");
 	return ike_d_ok();
 }
 

@@ -17,6 +17,9 @@
  * the tunnel has been quiet for a whole interval, and no other request is
  * outstanding, an empty INFORMATIONAL request is sent.
  *
+ * Half-open IKE SAs. A responder that answered IKE_SA_INIT gives the
+ * initiator 30 s to authenticate, then forgets the SA.
+ *
  * Lifetimes. When an IKE SA or Child SA is established, its rekey time is
  * lifetime - margin - a random part of margin * fuzz_pct / 100 (the AWS
  * rekey window), and its hard expiry is the lifetime. At the rekey time a
@@ -31,6 +34,7 @@
 #define RETRANSMIT_BASE_MS 1000
 #define RETRANSMIT_TRIES 5
 #define BUSY_RETRY_MS 1000
+#define HALF_OPEN_MS 30000
 
 static void retransmit_fn(void *arg);
 static void dpd_fn(void *arg);
@@ -158,10 +162,16 @@ static int64_t rekey_delay_ms(struct ike *ike, uint32_t life_s,
 	return d > 1000 ? d : 1000;
 }
 
+void ike_timers_half_open(struct ike_sa *sa)
+{
+	loop_timer_arm_ms(sa->ike->loop, &sa->expire_timer, HALF_OPEN_MS);
+}
+
 void ike_timers_established(struct ike_sa *sa)
 {
 	struct ike *ike = sa->ike;
 	const struct ike_tunnel_config *c = &sa->tun->cfg;
+	loop_timer_cancel(ike->loop, &sa->expire_timer);
 	sa->last_rx = loop_now(ike->loop);
 	if (c->dpd_interval_s > 0)
 		loop_timer_arm_ms(ike->loop, &sa->dpd_timer,
@@ -189,6 +199,13 @@ static void ike_rekey_fn(void *arg)
 static void ike_expire_fn(void *arg)
 {
 	struct ike_sa *sa = arg;
+	if (sa->state == IKE_SA_INIT_DONE) {
+		if (sa->tun != NULL)
+			ike_tunnel_sa_gone(sa->tun, sa, false,
+					   "peer did not authenticate");
+		ike_sa_kill(sa, "half-open timeout");
+		return;
+	}
 	vlog(VLOG_WARN, "ike", sa->ctx, "IKE SA lifetime expired");
 	if (sa->tun != NULL && sa->tun->sa == sa)
 		ike_tunnel_sa_gone(sa->tun, sa, true, "IKE SA expired");

@@ -501,6 +501,9 @@ static void test_cookies(void **state)
 	assert_int_equal(ike_get_stats(w.node[B].ike)->cookies_sent, 1);
 	assert_int_equal(w.node[A].state, IKE_TUNNEL_UP);
 	assert_pair(&w.node[A], &w.node[B]);
+	/* C's half-open SA is forgotten after 30 s. */
+	h_run(&w, 30000);
+	assert_int_equal(w.node[B].ike->half_open, 0);
 	h_fini(&w);
 }
 
