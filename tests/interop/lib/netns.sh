@@ -70,6 +70,7 @@ NT_PIDS=()
 NT_PID_START=()
 NT_PID_TAG=()
 NT_LOGS=()
+NT_ON_FAIL=()
 NT_KEEP=${NT_KEEP:-0}
 NT_STATUS_MSG=""
 
@@ -221,6 +222,10 @@ nt_spawn() {
 	nt_log_file "$tag" "$log"
 	nt_log "started $tag (pid $pid) in $ns: $*"
 }
+
+# nt_on_fail CMD...: run CMD (e.g. a state dump) when the test fails, before
+# any process is stopped.
+nt_on_fail() { NT_ON_FAIL+=("$*"); }
 
 # nt_log_file TAG FILE: print FILE (tail) if the test fails.
 nt_log_file() { NT_LOGS+=("$1=$2"); }
@@ -441,6 +446,10 @@ nt_teardown() {
 	set +e
 	if [ $rc -ne 0 ] && [ $rc -ne 77 ]; then
 		nt_print_logs
+		for i in "${!NT_ON_FAIL[@]}"; do
+			printf '\n----- %s -----\n' "${NT_ON_FAIL[$i]}" >&2
+			eval "${NT_ON_FAIL[$i]}" >&2 2>&1
+		done
 		if [ "${NT_PAUSE_ON_FAIL:-0}" -gt 0 ]; then
 			nt_log "paused ${NT_PAUSE_ON_FAIL}s for inspection: namespaces ${NT_PREFIX}*"
 			sleep "$NT_PAUSE_ON_FAIL"

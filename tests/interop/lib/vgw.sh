@@ -156,6 +156,7 @@ vgw_start() {
 		  nt_fail "vgwd $side: no control socket $(vg_sock "$side") after 15 s"; }
 	wait_until 10 vgw_ctl "$side" show tunnels --json ||
 		nt_fail "vgwd $side: vgwctl show tunnels --json fails"
+	nt_on_fail "vgw_ctl $side show tunnels --json"
 	nt_ok "vgwd $side running in $ns"
 }
 

@@ -7,14 +7,14 @@
                                         "<bytes> <sha256>" of what was sent
 
 The two lines are compared by assert_tcp_transfer. Both sides give up after
-60 s so a black-holed tunnel fails the test instead of hanging it.
+30 s so a black-holed tunnel fails the test instead of hanging it.
 """
 import hashlib
 import os
 import socket
 import sys
 
-TIMEOUT_S = 60
+TIMEOUT_S = 30
 CHUNK = 64 * 1024
 
 
