@@ -97,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rd_init(&r, data + 1, size - 1);
 	bgp_import_update(p, &r);
 	p->state = BGP_ESTABLISHED;
-	bgp_import_flush_peer(p, false);
+	bgp_import_flush_peer(p, 0);
 	bgp_gc_run(g_bgp);
 	if (bgp_route_count(g_bgp) != 0 || g_bgp->rib.paths.in_use != 0 ||
 	    g_bgp->rib.attrs.count != 2 /* the two local sets */)

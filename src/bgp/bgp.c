@@ -309,7 +309,7 @@ int bgp_peer_remove(struct bgp *bgp, const char *name)
 	p->admin_down = true;
 	bgp_session_stop(p, BGP_ERR_CEASE, BGP_SUB_CEASE_DECONFIGURED, NULL, 0,
 			 "peer removed");
-	bgp_import_flush_peer(p, false); /* also stale routes */
+	bgp_import_flush_peer(p, 0); /* also stale routes */
 	bgp->peers[p->slot] = NULL;
 	memset(&bgp->rib.src[p->slot], 0, sizeof(bgp->rib.src[p->slot]));
 	peer_free(p);

@@ -92,7 +92,9 @@ struct bgp_peer {
 
 	/* negotiated at OpenConfirm */
 	uint16_t hold, keepalive;
-	bool as4, rr, v4, v6, peer_gr, gr_restart_time;
+	bool as4, rr, v4, v6;
+	bool peer_gr;            /* GR capability seen (GR-aware) */
+	uint8_t peer_gr_afs;     /* AFs listed in it: bit 0 IPv4, bit 1 IPv6 */
 	uint16_t peer_gr_time;
 	uint32_t remote_id;
 
@@ -151,8 +153,9 @@ size_t bgp_conn_pending(const struct bgp_conn *c);
 
 /* import.c: UPDATE processing into the RIB */
 void bgp_import_update(struct bgp_peer *p, struct rd *body);
-/* Removes (or marks stale, for GR) every path of the peer. */
-void bgp_import_flush_peer(struct bgp_peer *p, bool stale_only_keep);
+/* Removes every path of the peer, except those of the address families in
+ * stale_afs (bit 0 IPv4, bit 1 IPv6), which are marked stale (RFC 4724). */
+void bgp_import_flush_peer(struct bgp_peer *p, uint8_t stale_afs);
 void bgp_import_drop_stale(struct bgp_peer *p, int family);
 /* Re-runs decision for rn after a path change and propagates. */
 void bgp_rib_changed(struct bgp *bgp, struct bgp_rnode *rn, bool path_changed,

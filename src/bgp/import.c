@@ -312,7 +312,7 @@ void bgp_import_update(struct bgp_peer *p, struct rd *body)
 
 /* ---- peer-wide operations ---- */
 
-void bgp_import_flush_peer(struct bgp_peer *p, bool mark_stale)
+void bgp_import_flush_peer(struct bgp_peer *p, uint8_t stale_afs)
 {
 	struct bgp *bgp = p->bgp;
 	size_t pos = 0;
@@ -323,7 +323,7 @@ void bgp_import_flush_peer(struct bgp_peer *p, bool mark_stale)
 		struct bgp_rpath *path = bgp_rnode_path(rn, p->slot);
 		if (path == NULL)
 			continue;
-		if (mark_stale) {
+		if (stale_afs & (rn->af == AF_INET6 ? 2 : 1)) {
 			path->flags |= BGP_RP_STALE;
 			continue;
 		}
@@ -331,7 +331,7 @@ void bgp_import_flush_peer(struct bgp_peer *p, bool mark_stale)
 		bgp_rib_del_path(&bgp->rib, rn, p->slot);
 		bgp_rib_changed(bgp, rn, (flags & BGP_RP_MULTIPATH) != 0, flags);
 	}
-	if (!mark_stale)
+	if (stale_afs == 0)
 		p->gr_stale = false;
 	bgp_export_flush_all(bgp);
 }

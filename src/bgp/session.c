@@ -295,17 +295,18 @@ static void send_keepalive(struct bgp_conn *c)
 static void routes_down(struct bgp_peer *p, bool graceful)
 {
 	bgp_export_peer_down(p);
-	bool keep = graceful && p->peer_gr && p->cfg.gr_helper;
-	if (keep) {
+	uint8_t afs = graceful && p->cfg.gr_helper ? p->peer_gr_afs : 0;
+	if (afs != 0) {
 		vlog(VLOG_INFO, "bgp", p->ctx,
-		     "graceful restart: keeping routes stale for %u s",
-		     p->peer_gr_time);
-		bgp_import_flush_peer(p, true);
+		     "graceful restart: keeping %s%s%s routes stale for %u s",
+		     afs & 1 ? "IPv4" : "", afs == 3 ? " and " : "",
+		     afs & 2 ? "IPv6" : "", p->peer_gr_time);
+		bgp_import_flush_peer(p, afs);
 		p->gr_stale = true;
 		loop_timer_arm_ms(p->bgp->loop, &p->t_gr,
 				  (int64_t)p->peer_gr_time * 1000);
 	} else {
-		bgp_import_flush_peer(p, false);
+		bgp_import_flush_peer(p, 0);
 	}
 }
 
@@ -345,7 +346,7 @@ static void enter_established(struct bgp_peer *p)
 				  NULL, 0);
 		conn_free(p->alt);
 	}
-	if (p->gr_stale && !p->peer_gr) {
+	if (p->gr_stale && p->peer_gr_afs == 0) {
 		/* Came back without GR: stale routes go now (RFC 4724 4.2). */
 		bgp_import_drop_stale(p, 0);
 	} else if (p->gr_stale) {
@@ -867,7 +868,9 @@ static void negotiate(struct bgp_peer *p, const struct bgp_open *o)
 	 * peer listed; a GR-aware peer that lists none (it cannot preserve
 	 * forwarding, e.g. a vgwd whose userspace dataplane dies with it) gets
 	 * its routes removed at once. */
-	p->peer_gr = o->cap_gr && (o->gr_af[0] || o->gr_af[1]);
+	p->peer_gr = o->cap_gr; /* GR-aware: End-of-RIB, restart detection */
+	p->peer_gr_afs = (uint8_t)((o->cap_gr && o->gr_af[0] ? 1 : 0) |
+				   (o->cap_gr && o->gr_af[1] ? 2 : 0));
 	p->peer_gr_time = o->gr_time;
 	p->remote_id = o->bgp_id;
 }

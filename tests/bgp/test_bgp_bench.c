@@ -227,12 +227,15 @@ static void test_bench(void **state)
 		receiver(port, pfd[1]);
 	close(pfd[1]);
 	char line[128] = "";
+	int rx_status = -1;
 	for (int i = 0; i < 120000; i++) {
 		loop_run_once(loop, 1);
-		int st;
-		if (waitpid(rx, &st, WNOHANG) == rx)
+		if (waitpid(rx, &rx_status, WNOHANG) == rx)
 			break;
 	}
+	if (rx_status != 0)
+		printf("bench: receiver exit status %d, peer state %s\n", rx_status,
+		       bgp_state_name(bgp_peer_state(bgp, "rx")));
 	ssize_t k = read(pfd[0], line, sizeof(line) - 1);
 	line[k > 0 ? k : 0] = '\0';
 	unsigned long long got = 0;
@@ -249,7 +252,7 @@ static void test_bench(void **state)
 
 int main(void)
 {
-	vlog_init("bench", VLOG_WARN, false);
+	vlog_init("bench", getenv("BGP_DEBUG") ? VLOG_DEBUG : VLOG_WARN, false);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bench),
 	};

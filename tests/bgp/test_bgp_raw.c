@@ -49,7 +49,7 @@ static int setup(void **state)
 	w.s4 = bgp_new(w.loop, &cfg, NULL, NULL);
 	struct bgp_peer_config pc = { .name = "raw", .remote_as = 65001,
 				      .hold_time = 30, .passive = true,
-				      .idle_hold_ms = 10, .gr_helper = false };
+				      .idle_hold_ms = 10, .gr_helper = true };
 	pc.remote = tu_addr("127.0.0.4");
 	assert_int_equal(bgp_peer_add(w.s, &pc), 0);
 	pc.name = "maxpfx";
@@ -314,6 +314,43 @@ static void test_as_trans(void **state)
 	tu_pump(w->loop, 50);
 }
 
+/* RFC 4724 helper with a peer that preserves IPv4 forwarding (GR
+ * capability lists AFI 1/SAFI 1 with the F bit): a TCP loss keeps its
+ * routes stale; after it is back, End-of-RIB removes what it did not
+ * re-advertise. */
+#define CAPS_GR CAPS_AS4 " 4006 0078 0001 01 80"
+static void test_graceful_restart_helper(void **state)
+{
+	struct world *w = *state;
+	int fd = establish(w, "127.0.0.4", "127.0.0.1", CAPS_GR);
+	struct bgp_peer *p = bgp_peer_by_name(w->s, "raw");
+	assert_int_equal(p->peer_gr_afs, 1);
+	send_update(fd, "40010100 4002060201 0000fde9 4003040a000001", "180a0102 180a0103");
+	assert_true(present(w, w->s, "10.1.3.0/24", 2000));
+	close(fd); /* no NOTIFICATION: a restart */
+	tu_pump(w->loop, 50);
+	assert_true(p->gr_stale);
+	assert_true(present(w, w->s, "10.1.2.0/24", 10));
+	assert_true(present(w, w->s, "10.1.3.0/24", 10));
+	struct ip_prefix x = tu_prefix("10.1.2.0/24");
+	assert_true(bgp_rib_find(&w->s->rib, &x)->paths->flags & BGP_RP_STALE);
+	fd = establish(w, "127.0.0.4", "127.0.0.1", CAPS_GR);
+	assert_true(p->gr_stale); /* until End-of-RIB */
+	send_update(fd, "40010100 4002060201 0000fde9 4003040a000001", "180a0102");
+	send_hex(fd, MK "0017 02 00000000");
+	tu_pump(w->loop, 100);
+	assert_false(p->gr_stale);
+	assert_true(present(w, w->s, "10.1.2.0/24", 10));
+	assert_false(present(w, w->s, "10.1.3.0/24", 10));
+	assert_false(bgp_rib_find(&w->s->rib, &x)->paths->flags & BGP_RP_STALE);
+	/* a NOTIFICATION ends it without retention */
+	send_hex(fd, MK "0015 03 0602");
+	tu_pump(w->loop, 100);
+	assert_false(present(w, w->s, "10.1.2.0/24", 10));
+	close(fd);
+	tu_pump(w->loop, 50);
+}
+
 int main(void)
 {
 	vlog_init("test", getenv("BGP_DEBUG") ? VLOG_DEBUG : VLOG_WARN, false);
@@ -322,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_rfc7606_session_survives),
 		cmocka_unit_test(test_max_prefix_data),
 		cmocka_unit_test(test_as_trans),
+		cmocka_unit_test(test_graceful_restart_helper),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
