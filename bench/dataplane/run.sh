@@ -14,6 +14,8 @@
 # with ratios. Everything shares the machine's cores.
 #
 # usage: run.sh [-t SECONDS] [-r RUNS] [-u UDP_RATE] [-o OUTDIR] [-s SKIP(plain,vgw,ss,speed)]
+# PERF=1 run.sh ... also records `perf record -a` during the first TCP 1-stream
+# run of each tunnel and writes OUTDIR/perf-<path>.txt.
 set -euo pipefail
 
 SECS=10 RUNS=1 UDPRATE=300M OUT="" SKIP=""
@@ -56,7 +58,7 @@ trap 'exit 130' INT TERM
 build() {
 	local bin=$W/vgw-dp-static
 	log "building vgw-dp-static (-O2)"
-	cc -std=c11 -O2 -g -D_GNU_SOURCE -Wall -Wextra -I"$SRC/src" -o "$bin" \
+	cc -std=c11 -O2 -g -D_GNU_SOURCE ${VGW_DP_CFLAGS:-} -Wall -Wextra -I"$SRC/src" -o "$bin" \
 		"$SRC/bench/dataplane/vgw-dp-static.c" \
 		"$SRC"/src/io/{csum,vnet,demux,mss,seg,gro,tun,link,udp,dataplane,dp_tx,dp_rx,dp_stats}.c \
 		"$SRC"/src/esp/{sa,replay}.c "$SRC"/src/crypto/{cipher,secret}.c \
@@ -114,29 +116,40 @@ PY
 
 cpu_ticks() { awk '{print $14+$15}' /proc/$1/stat 2>/dev/null || echo 0; }
 
-# run_tests NAME [pid pid] : iperf3 tests, RUNS times each
+# run_tests NAME ROUND [pid pid] : the three iperf3 tests once
 run_tests() {
-	local name=$1; shift
+	local name=$1 r=$2; shift 2
 	local t
-	for r in $(seq "$RUNS"); do
-		for t in tcp1 tcp4 udp; do
-			local f=$OUT/$name-$t-$r.json args
-			case $t in
-			tcp1) args="" ;; tcp4) args="-P 4" ;;
-			udp) args="-u -b $UDPRATE -l 1300" ;;
-			esac
-			local c0=() p
-			for p in "$@"; do c0+=("$(cpu_ticks $p)"); done
-			nsx $LH iperf3 -c 10.2.0.2 -t "$SECS" -J $args >"$f" || true
-			local cpu="" i=0
-			for p in "$@"; do
-				cpu+="$(( ($(cpu_ticks $p) - ${c0[$i]}) * 100 / $(getconf CLK_TCK) / SECS ))% "
-				i=$((i + 1))
-			done
-			local res; res=$(summ "$f" 2>/dev/null || echo "0 0")
-			echo "$name $t $r $res $cpu" >>"$OUT/raw.txt"
-			log "$name $t run $r: $res (cpu ${cpu:-n/a})"
+	for t in tcp1 tcp4 udp; do
+		local f=$OUT/$name-$t-$r.json args
+		case $t in
+		tcp1) args="" ;; tcp4) args="-P 4" ;;
+		udp) args="-u -b $UDPRATE -l 1300" ;;
+		esac
+		local c0=() p
+		for p in "$@"; do c0+=("$(cpu_ticks $p)"); done
+		local perfpid=""
+		if [ -n "${PERF:-}" ] && [ "$t" = tcp1 ] && [ "$r" = 1 ] && [ $# -gt 0 ]; then
+			# Profile the whole box (-a): gateways, iperf3 and kernel.
+			perf record -a -q -o "$OUT/perf-$name.data" -- sleep $((SECS - 1)) >/dev/null 2>&1 &
+			perfpid=$!
+		fi
+		nsx $LH iperf3 -c 10.2.0.2 -t "$SECS" -J $args >"$f" || true
+		if [ -n "$perfpid" ]; then
+			wait $perfpid || true
+			{ perf report -i "$OUT/perf-$name.data" --sort comm --stdio 2>/dev/null |
+				grep -v '^#' | grep -v '^$' | head -25
+			  perf report -i "$OUT/perf-$name.data" --sort comm,dso,sym --stdio 2>/dev/null |
+				grep -v '^#' | grep -v '^$' | head -60; } >"$OUT/perf-$name.txt" || true
+		fi
+		local cpu="" i=0
+		for p in "$@"; do
+			cpu+="$(( ($(cpu_ticks $p) - ${c0[$i]}) * 100 / $(getconf CLK_TCK) / SECS ))% "
+			i=$((i + 1))
 		done
+		local res; res=$(summ "$f" 2>/dev/null || echo "0 0")
+		echo "$name $t $r $res $cpu" >>"$OUT/raw.txt"
+		log "$name $t run $r: $res (cpu ${cpu:-n/a})"
 	done
 }
 
@@ -162,7 +175,7 @@ bench_vgw() {
 	nsx $LG ip route add 10.2.0.0/24 dev vgw0
 	nsx $RG ip route add 10.1.0.0/24 dev vgw0
 	reachable || { log "vgw: no ping through the tunnel"; cat "$OUT"/vgw-*.log >&2; return 1; }
-	run_tests vgw "${VGWPIDS[@]}"
+	run_tests vgw $1 "${VGWPIDS[@]}"
 	for p in "${VGWPIDS[@]}"; do stop_pid $p vgw-dp-static; done
 	sleep 0.3
 }
@@ -229,13 +242,19 @@ EOC
 
 start_charon() { # ns side
 	local d=$W/$2
+	rm -f $d/run/charon.vici $d/run/charon.pid
 	ip netns exec $1 env STRONGSWAN_CONF=$d/strongswan.conf \
 		sh -c "mount --bind $d/run /run && exec /usr/lib/ipsec/charon" \
 		>$d/stdout.log 2>&1 &
 	PIDS+=("$!:charon")
 	SSPIDS+=("$!")
 	for _ in $(seq 100); do [ -S $d/run/charon.vici ] && break; sleep 0.1; done
-	nsx $1 swanctl --load-all --uri unix://$d/run/charon.vici --file $d/swanctl.conf >$d/swanctl-load.log 2>&1
+	for _ in $(seq 20); do
+		nsx $1 swanctl --load-all --uri unix://$d/run/charon.vici --file $d/swanctl.conf \
+			>$d/swanctl-load.log 2>&1 && return 0
+		sleep 0.2
+	done
+	log "swanctl --load-all failed on $2"; return 1
 }
 
 bench_ss() {
@@ -247,7 +266,7 @@ bench_ss() {
 	nsx $LG swanctl --initiate --child net --uri unix://$W/left/run/charon.vici >"$OUT/ss-initiate.log" 2>&1 || true
 	for _ in $(seq 50); do reachable && break; sleep 0.2; done
 	reachable || { log "libipsec: no ping through the tunnel"; return 1; }
-	run_tests ss "${SSPIDS[@]}"
+	run_tests ss $1 "${SSPIDS[@]}"
 	for p in "${SSPIDS[@]}"; do stop_pid $p charon; done
 	sleep 0.3
 }
@@ -283,9 +302,15 @@ for p in ("plain", "vgw", "ss"):
 for k in (("speed", "aes256gcm-1024"), ("speed", "aes256gcm-8192")):
     if k in rows: print("openssl %s: %.0f Mbit/s (one core)" % (k[1], med(k)))
 def ratio(a, b, t):
-    if med((a, t)) and med((b, t)): print("%s/%s %s: %.1fx" % (a, b, t, med((a, t)) / med((b, t))))
+    if med((a, t)) and med((b, t)): print("%s/%s %s: %.1fx (ratio of medians)" % (a, b, t, med((a, t)) / med((b, t))))
+def round_ratios(a, b, t):
+    ra = {int(l.split()[2]): float(l.split()[3]) for l in open(sys.argv[1]) if l.split()[:2] == [a, t]}
+    rb = {int(l.split()[2]): float(l.split()[3]) for l in open(sys.argv[1]) if l.split()[:2] == [b, t]}
+    rs = [ra[k] / rb[k] for k in sorted(ra) if k in rb and rb[k] > 0]
+    if rs: print("%s/%s %s per round: %s -> median %.1fx" % (a, b, t, " ".join("%.1f" % x for x in rs), st.median(rs)))
 for t in ("tcp1", "tcp4", "udp"):
     ratio("vgw", "ss", t)
+    round_ratios("vgw", "ss", t)
 for t in ("tcp1", "tcp4"):
     ratio("vgw", "plain", t)
 if med(("vgw", "tcp1")) and med(("speed", "aes256gcm-1024")):
@@ -298,14 +323,19 @@ skip() { [[ ",$SKIP," == *",$1,"* ]]; }
 : >"$OUT/raw.txt"
 build
 topology
-if ! skip plain; then
-	plain_routes add
-	reachable || { log "plain path broken"; exit 1; }
-	run_tests plain
-	plain_routes del
-fi
-reachable && { log "still reachable without a tunnel: refusing to measure clear text"; exit 1; }
-skip vgw || bench_vgw
-skip ss || bench_ss
+# Rounds interleave the paths, so each round compares them under the same
+# background load (the box is shared); the report gives medians over rounds
+# and the median of the per-round vgw/libipsec ratios.
+for round in $(seq "$RUNS"); do
+	if ! skip plain; then
+		plain_routes add
+		reachable || { log "plain path broken"; exit 1; }
+		run_tests plain $round
+		plain_routes del
+	fi
+	reachable && { log "still reachable without a tunnel: refusing to measure clear text"; exit 1; }
+	skip vgw || bench_vgw $round
+	skip ss || bench_ss $round
+done
 skip speed || bench_speed
 report | tee "$OUT/report.txt"

@@ -11,7 +11,9 @@
 #define DP_MAX_IN_SAS 4
 #define DP_TUN_BUF (IO_VNET_HDR_LEN + 65536)
 #define DP_TUN_READS 64        /* TUN reads per readiness event */
+#ifndef DP_TX_MSGS
 #define DP_TX_MSGS 64          /* sendmmsg batch */
+#endif
 #define DP_TX_ARENA (DP_TX_MSGS * 66000)
 #define DP_GSO_MAX_BYTES 65000 /* one UDP GSO send */
 #define DP_GSO_MAX_SEGS 64
@@ -41,6 +43,10 @@ struct dp_tunnel {
 	bool auto_mtu; /* follow the outbound suite (cfg mtu 0) */
 	bool auto_mss; /* follow the MTU (cfg mss 0) */
 	struct esp_sa *out;
+	/* The outbound SA that out replaced, kept (with its sequence counter)
+	 * until its Child SA is deleted: if out's child goes first (e.g. the
+	 * duplicate of a simultaneous initiation), outbound falls back to it. */
+	struct esp_sa *out_prev;
 	struct esp_sa *in[DP_MAX_IN_SAS];
 	int nin;
 	struct dp_counters retired; /* of SAs already removed */
