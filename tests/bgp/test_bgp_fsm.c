@@ -304,6 +304,40 @@ static void test_mrai(void **state)
 	bgp_free(s2);
 }
 
+/* Max-prefix cease with a restart timer: refused while down, back after. */
+static void test_max_prefix_restart(void **state)
+{
+	struct world *w = *state;
+	struct bgp_peer_config pc = { .name = "p", .remote_as = 65001, .hold_time = 90,
+				      .passive = true, .idle_hold_ms = 10 };
+	pc.remote = tu_addr("127.0.0.8");
+	pc.max_prefix.limit = 1;
+	pc.max_prefix.restart_s = 60;
+	assert_int_equal(bgp_peer_add(w->s, &pc), 0);
+	int fd = open_session(w, 90);
+	uint8_t m[128], b[64];
+	size_t bl = tu_hex("0000 0014 40010100 4002060201 0000fde9 4003040a000001 180a0102 180a0103",
+			   b, sizeof(b));
+	size_t n = tu_msg(BGP_MSG_UPDATE, b, bl, m);
+	tu_send(fd, m, n);
+	uint8_t buf[4096];
+	int k = tu_wait_type(w->loop, fd, BGP_MSG_NOTIFICATION, buf, sizeof(buf), 2000);
+	assert_true(k == 28);
+	assert_int_equal(buf[20], BGP_SUB_CEASE_MAX_PREFIX);
+	close(fd);
+	advance(w, 59000);
+	assert_int_equal(bgp_peer_state(w->s, "p"), BGP_IDLE);
+	fd = tu_connect(w->loop, "127.0.0.8", "127.0.0.1", w->port);
+	assert_int_equal(tu_read_msg(w->loop, fd, buf, sizeof(buf), 200), 0); /* refused */
+	close(fd);
+	advance(w, 1100);
+	assert_int_equal(bgp_peer_state(w->s, "p"), BGP_ACTIVE);
+	fd = open_session(w, 90);
+	assert_int_equal(bgp_peer_state(w->s, "p"), BGP_ESTABLISHED);
+	close(fd);
+	tu_pump(w->loop, 20);
+}
+
 static int remove_peers(void **state)
 {
 	struct world *w = *state;
@@ -324,6 +358,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_collision_remote_higher, remove_peers),
 		cmocka_unit_test_teardown(test_collision_local_higher, remove_peers),
 		cmocka_unit_test_teardown(test_mrai, remove_peers),
+		cmocka_unit_test_teardown(test_max_prefix_restart, remove_peers),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
