@@ -678,7 +678,8 @@ static bool on_keepalive_msg(struct bgp_conn *c)
 	return true;
 }
 
-static bool on_refresh(struct bgp_conn *c, struct rd *body)
+static bool on_refresh(struct bgp_conn *c, struct rd *body, const uint8_t *msg,
+		       size_t msg_len)
 {
 	struct bgp_peer *p = c->peer;
 	if (c->st != BGP_ESTABLISHED) {
@@ -689,7 +690,10 @@ static bool on_refresh(struct bgp_conn *c, struct rd *body)
 	uint8_t safi;
 	struct bgp_disp d = bgp_refresh_decode(body, &afi, &safi);
 	if (d.kind != BGP_OK) {
-		conn_fail(c, &d, "bad ROUTE-REFRESH");
+		/* RFC 7313 5: the data is the complete ROUTE-REFRESH message. */
+		send_notification(c, d.code, d.sub, msg, msg_len);
+		struct bgp_disp sent = { .kind = BGP_OK };
+		conn_fail(c, &sent, "bad ROUTE-REFRESH");
 		return false;
 	}
 	/* RFC 2918 4: unknown or not negotiated AFI/SAFI are ignored. */
@@ -700,8 +704,10 @@ static bool on_refresh(struct bgp_conn *c, struct rd *body)
 	return true;
 }
 
-/* Dispatch one message; false if the connection is gone. */
-static bool dispatch(struct bgp_conn *c, uint8_t type, struct rd *body)
+/* Dispatch one message (msg: the whole message, body: after the header);
+ * false if the connection is gone. */
+static bool dispatch(struct bgp_conn *c, uint8_t type, struct rd *body,
+		     const uint8_t *msg, size_t msg_len)
 {
 	struct bgp_peer *p = c->peer;
 	p->st.msgs_in[type]++;
@@ -724,7 +730,7 @@ static bool dispatch(struct bgp_conn *c, uint8_t type, struct rd *body)
 	case BGP_MSG_NOTIFICATION:
 		return session_notification(c, body);
 	case BGP_MSG_ROUTE_REFRESH:
-		return on_refresh(c, body);
+		return on_refresh(c, body, msg, msg_len);
 	}
 	return true;
 }
@@ -745,9 +751,10 @@ static bool process_input(struct bgp_conn *c)
 		if (c->rlen - off < len)
 			break;
 		struct rd body;
-		rd_init(&body, c->rbuf + off + BGP_HEADER_LEN, len - BGP_HEADER_LEN);
+		const uint8_t *msg = c->rbuf + off;
+		rd_init(&body, msg + BGP_HEADER_LEN, len - BGP_HEADER_LEN);
 		off += len;
-		alive = dispatch(c, type, &body);
+		alive = dispatch(c, type, &body, msg, len);
 	}
 	if (!alive)
 		return false;

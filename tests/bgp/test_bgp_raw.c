@@ -166,7 +166,7 @@ static const struct raw_case cases[] = {
 	{ "bad NLRI", true, MK "0033 02 0000 0014 40010100 4002060201 0000fde9 4003040a000001 210a0102ff", 3, 10, "" , true },
 	{ "duplicate MP_REACH", true, MK "0047 02 0000 0030 800e15 0002 01 10 20010db8000000000000000000000001 00 800e15 0002 01 10 20010db8000000000000000000000001 00", 3, 1, "" , true },
 	{ "OPEN in Established", true, MK "001d 01 04fde9001e0404040400", 5, 3, "01" , true },
-	{ "ROUTE-REFRESH length 24", true, MK "0018 05 0001000100", 7, 1, NULL, false },
+	{ "ROUTE-REFRESH length 24", true, MK "0018 05 0001000100", 7, 1, MK "0018 05 0001000100", false },
 	{ "KEEPALIVE length 20", true, MK "0014 04 00", 1, 2, "0014", false },
 };
 
