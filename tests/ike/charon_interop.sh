@@ -9,9 +9,13 @@
 # azure / azure-resp (azure-default profile both ways), child-rekey-vgw /
 # child-rekey-charon (Child SA rekeys with PFS, each side initiating),
 # child-rekey-both (both sides rekey on similar timers),
-# ike-rekey-charon / ike-rekey-vgw (IKE SA rekeys), simultaneous (both
+# ike-rekey-charon / ike-rekey-vgw (IKE SA rekeys), ike-then-child (a Child
+# SA rekey over a rekeyed IKE SA: proves its SK_d), simultaneous (both
 # initiate at once; exactly one IKE SA must remain), psk-mismatch (must fail
 # with AUTHENTICATION_FAILED on both sides).
+#
+# Every successful scenario also checks that the last Child SA's keys are
+# bit-identical on both sides (charon's CHD log at level 4 vs vgw's child_up).
 #
 # Each scenario starts a fresh charon with its own swanctl.conf, runs the
 # vgw side as initiator or responder and checks both sides: vgw-ike-peer
@@ -93,6 +97,7 @@ charon {
             default = 1
             ike = 2
             enc = 1
+            chd = 4
             cfg = 1
             flush_line = yes
             append = yes
@@ -171,6 +176,39 @@ swan() {
 	ip netns exec "$R" swanctl "$@" --uri "unix://$DIR/run/charon.vici"
 }
 
+# Compares the last Child SA keys charon derived (its CHD log at level 4)
+# with the last keys vgw handed to child_up (--dump-keys): our outbound
+# pair must be charon's initiator or responder pair, our inbound the other.
+check_keys() {
+	local c
+	c=$(awk '
+		/(encryption|integrity) (initiator|responder) key =>/ {
+			k = $3 "_" $4; cur = k; v[k] = ""; next }
+		cur != "" && /^[0-9:]+ [0-9]+\[CHD\] +[0-9]+: / {
+			for (i = 4; i <= 19 && i <= NF; i++)
+				if ($i ~ /^[0-9A-F][0-9A-F]$/) v[cur] = v[cur] tolower($i)
+			next }
+		{ cur = "" }
+		END { print v["encryption_initiator"] "|" v["integrity_initiator"] "|" \
+			    v["encryption_responder"] "|" v["integrity_responder"] }
+	' "$DIR/charon.log")
+	local eo io ei ii
+	eo=$(grep '^KEY encr_out' "$DIR/peer.out" | tail -1 | cut -d' ' -f3)
+	io=$(grep '^KEY integ_out' "$DIR/peer.out" | tail -1 | cut -d' ' -f3)
+	ei=$(grep '^KEY encr_in' "$DIR/peer.out" | tail -1 | cut -d' ' -f3)
+	ii=$(grep '^KEY integ_in' "$DIR/peer.out" | tail -1 | cut -d' ' -f3)
+	local ce ci re ri
+	IFS='|' read -r ce ci re ri <<<"$c"
+	if [ -n "$eo" ] && [ -n "$ce" ] &&
+	   { { [ "$eo|$io" = "$ce|$ci" ] && [ "$ei|$ii" = "$re|$ri" ]; } ||
+	     { [ "$eo|$io" = "$re|$ri" ] && [ "$ei|$ii" = "$ce|$ci" ]; }; }; then
+		echo "    Child SA keys identical at vgw and charon (encr ${#eo} hex chars)"
+		return 0
+	fi
+	echo "    Child SA keys DIFFER: charon [$c] vgw out [$eo $io] in [$ei $ii]"
+	return 1
+}
+
 FAILED=0
 # scenario <name> <ike props> <esp props> <ike rekey> <child rekey> <who>
 #          <peer args...>; who = vgw (vgw initiates) or charon
@@ -184,7 +222,7 @@ scenario() {
 	[ "$who" = vgw ] || [ "$who" = both ] && init=--initiate
 	ip netns exec "$L" "$PEER" --local 198.51.100.1 --remote 198.51.100.2 \
 		--psk "$PSK" --id left.interop.test --peer-id right.interop.test \
-		--hold 3 $init "$@" >"$DIR/peer.out" 2>"$DIR/peer.err" &
+		--hold 3 --dump-keys $init ${PEER_EXTRA:-} "$@" >"$DIR/peer.out" 2>"$DIR/peer.err" &
 	local ppid=$!
 	if [ "$who" = charon ]; then
 		sleep 0.5
@@ -208,6 +246,9 @@ scenario() {
 	wait $ppid
 	local rc=$?
 	[ "$n" = 1 ] || rc=1
+	if [ -z "${EXPECT_FAIL:-}" ] && ! check_keys; then
+		rc=1
+	fi
 	if [ -n "${EXPECT_FAIL:-}" ]; then
 		# Negative scenario: vgw must report the failure, charon must
 		# have no established IKE SA.
@@ -245,6 +286,8 @@ run() {
 	child-rekey-charon) scenario child-rekey-charon aes256gcm16-prfsha256-ecp256 aes256gcm16-modp2048 0 8 vgw --expect-rekeys 2 --run 40 ;;
 	ike-rekey-charon) EXPECT='"ike_rekeys": [1-9]' scenario ike-rekey-charon aes256-sha256-ecp256 aes256gcm16 8 0 vgw --min-run 14 --run 30 --dpd ;;
 	child-rekey-both) scenario child-rekey-both aes256gcm16-prfsha256-ecp256 aes256gcm16-ecp256 0 8 vgw --child-life 12 --expect-rekeys 3 --run 45 ;;
+	ike-then-child) EXPECT='"ike_rekeys": [1-9]' scenario ike-then-child aes256-sha256-ecp256 aes256gcm16-ecp256 8 14 vgw --expect-rekeys 1 --min-run 16 --run 40 ;;
+	ike-then-child-vgw) EXPECT='"ike_rekeys": [1-9]' scenario ike-then-child-vgw aes256-sha256-ecp256 aes256gcm16-ecp256 0 0 vgw --ike-life 12 --child-life 21 --expect-rekeys 1 --min-run 18 --run 40 ;;
 	simultaneous) ONE_SA=1 scenario simultaneous aes256gcm16-prfsha256-ecp256 aes256gcm16 0 0 both --hold 8 ;;
 	psk-mismatch) EXPECT_FAIL='TUNNEL interop DOWN AUTHENTICATION_FAILED from peer' scenario psk-mismatch aes256gcm16-prfsha256-ecp256 aes256gcm16 0 0 vgw --psk wrong-psk-0000 --run 4 ;;
 	no-proposal) EXPECT_FAIL='TUNNEL interop DOWN NO_PROPOSAL_CHOSEN from peer' scenario no-proposal aes256gcm16-prfsha256-x448 aes256gcm16 0 0 vgw --run 4 ;;
@@ -253,7 +296,7 @@ run() {
 }
 
 if [ $# -eq 0 ]; then
-	set -- gcm-ecp cbc-modp charon-init azure azure-resp child-rekey-vgw child-rekey-charon child-rekey-both ike-rekey-charon ike-rekey-vgw simultaneous psk-mismatch
+	set -- gcm-ecp cbc-modp charon-init azure azure-resp child-rekey-vgw child-rekey-charon child-rekey-both ike-rekey-charon ike-rekey-vgw ike-then-child ike-then-child-vgw simultaneous psk-mismatch
 fi
 # A scenario that fails is run once more; a pass on the second attempt is
 # reported as FLAKY (and does not fail the test), two failures fail it.

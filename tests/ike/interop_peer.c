@@ -36,6 +36,7 @@ struct peer {
 	enum ike_tunnel_state st;
 	int expect_rekeys;
 	int rc;
+	bool dump_keys; /* test tool only: print Child SA keys for comparison */
 	int hold_s;
 	int min_run_s;
 	struct vtime start;
@@ -125,6 +126,18 @@ static void child_up(void *arg, const char *t, const struct ike_child_sa_keys *k
 	       t, k->spi_in, k->spi_out, k->encr, k->encr_bits, k->integ,
 	       k->encap, k->rekey);
 	fflush(stdout);
+	if (p->dump_keys) {
+		const struct secret *ks[4] = { k->encr_in, k->integ_in,
+					       k->encr_out, k->integ_out };
+		static const char *const nm[4] = { "encr_in", "integ_in",
+						   "encr_out", "integ_out" };
+		for (int i = 0; i < 4; i++) {
+			printf("KEY %s ", nm[i]);
+			for (size_t j = 0; ks[i] && j < ks[i]->len; j++)
+				printf("%02x", ks[i]->p[j]);
+			printf("\n");
+		}
+	}
 	p->ups++;
 	if (p->st == IKE_TUNNEL_UP && p->ups > p->expect_rekeys)
 		peer_ready(p);
@@ -202,10 +215,15 @@ int main(int argc, char **argv)
 			c.child_lifetime_s = (uint32_t)atoi(argv[++i]);
 			c.rekey_margin_s = c.child_lifetime_s / 3;
 			c.rekey_fuzz_pct = 0;
-		} else if (!strcmp(argv[i], "--ike-life"))
+		} else if (!strcmp(argv[i], "--ike-life")) {
 			c.ike_lifetime_s = (uint32_t)atoi(argv[++i]);
+			c.rekey_margin_s = c.ike_lifetime_s / 3;
+			c.rekey_fuzz_pct = 0;
+		}
 		else if (!strcmp(argv[i], "--run"))
 			run_s = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--dump-keys"))
+			p.dump_keys = true;
 		else if (!strcmp(argv[i], "--min-run"))
 			p.min_run_s = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--hold"))
@@ -230,8 +248,11 @@ int main(int argc, char **argv)
 			c.rekey_margin_s = m;
 			c.rekey_fuzz_pct = 0;
 		}
-		if (il)
+		if (il) {
 			c.ike_lifetime_s = il;
+			c.rekey_margin_s = m;
+			c.rekey_fuzz_pct = 0;
+		}
 	}
 	if (psk == NULL || c.local.family == 0 || c.remote.family == 0)
 		return 2;
