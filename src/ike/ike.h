@@ -177,7 +177,8 @@ void ike_set_seams(struct ike *ike, const struct ike_seams *seams);
 int ike_tunnel_add(struct ike *ike, const struct ike_tunnel_config *cfg);
 /* Sends DELETE for its IKE SA (if up) and forgets the tunnel. 0/-ENOENT. */
 int ike_tunnel_remove(struct ike *ike, const char *name);
-/* Starts IKE_SA_INIT unless an IKE SA exists or is being set up. */
+/* Starts IKE_SA_INIT. 0, -ENOENT, -EALREADY (an IKE SA exists or is
+ * being set up), -EPERM (responder-only tunnel) or -ENOMEM. */
 int ike_tunnel_initiate(struct ike *ike, const char *name);
 /* Sends DELETE and goes DOWN; the tunnel stays configured. */
 int ike_tunnel_terminate(struct ike *ike, const char *name);
@@ -185,7 +186,12 @@ int ike_tunnel_terminate(struct ike *ike, const char *name);
 void ike_shutdown_all(struct ike *ike);
 enum ike_tunnel_state ike_tunnel_get_state(struct ike *ike, const char *name);
 
-/* Feed one received IKE message (non-ESP marker already stripped). */
+/*
+ * Feed one received IKE message (non-ESP marker already stripped; NAT-T
+ * keepalives, the single byte 0xff on 4500, are the daemon's to drop).
+ * local must be the address the datagram was sent to (IP_PKTINFO), as
+ * tunnels are matched by (local, remote) address.
+ */
 void ike_input(struct ike *ike, const struct ike_endpoint *local,
 	       const struct ike_endpoint *remote, const uint8_t *pkt,
 	       size_t len);
