@@ -105,6 +105,8 @@ struct bgp_peer {
 	struct bgp_rnode **q;
 	size_t qhead, qlen, qcap;
 	bool eor_pending;
+	uint8_t full_pending;    /* families with a full pass queued */
+	size_t full_start[2];    /* queue index where that pass starts */
 	bool maxpfx_warned;
 	struct bgp_xcache xc[BGP_EXPORT_CACHE];
 

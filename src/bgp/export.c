@@ -58,6 +58,14 @@ void bgp_export_queue(struct bgp *bgp, struct bgp_rnode *rn, uint8_t from_src)
 
 void bgp_export_full(struct bgp_peer *p, int family)
 {
+	/* A full pass of this family queued and not started yet covers this
+	 * request too, so a peer repeating ROUTE-REFRESH cannot grow the
+	 * queue without bound. */
+	int i = family == AF_INET6 ? 1 : 0;
+	if ((p->full_pending & (1 << i)) && p->qhead <= p->full_start[i])
+		return;
+	p->full_pending |= (uint8_t)(1 << i);
+	p->full_start[i] = p->qlen;
 	size_t pos = 0;
 	struct bgp_rnode *rn;
 	while ((rn = bgp_rib_next(&p->bgp->rib, &pos)) != NULL) {
@@ -82,6 +90,7 @@ void bgp_export_reset(struct bgp_peer *p)
 {
 	xcache_clear(p);
 	p->qhead = p->qlen = 0;
+	p->full_pending = 0;
 	if (p->qcap > 65536) {
 		free(p->q);
 		p->q = NULL;
@@ -349,6 +358,7 @@ void bgp_export_flush(struct bgp_peer *p)
 	if (p->qhead < p->qlen)
 		return; /* resumed on EPOLLOUT */
 	p->qhead = p->qlen = 0;
+	p->full_pending = 0;
 	if (p->eor_pending)
 		send_eor(p);
 	bgp_conn_flush(c);
