@@ -14,7 +14,7 @@
 #   vgw_drops SIDE               sum of every "*drop*" counter of the tunnel
 #   vgw_alive SIDE               the vgwd process we started still runs
 #   vgw_log SIDE                 path of its log (stderr, -f)
-#   vgw_stop SIDE
+#   vgw_stop SIDE / vgw_stop_checked SIDE   (the latter fails on sanitizer reports)
 #
 # Keys for vgw_conf (defaults in brackets):
 #   local_addr remote_addr     outside addresses (required)
@@ -161,6 +161,19 @@ vgw_start() {
 }
 
 vgw_stop() { nt_stop "vgwd-$1"; }
+
+# vgw_stop_checked SIDE: stop vgwd with SIGTERM (a clean shutdown, so a
+# sanitizer build reports leaks) and fail on any sanitizer report in its log
+# (build with -DVGW_SANITIZE=ON to get them).
+vgw_stop_checked() {
+	local side=$1
+	vgw_alive "$side" || nt_fail "vgwd $side is not running any more"
+	vgw_stop "$side"
+	if grep -Eq 'ERROR: (Address|Leak|Undefined)Sanitizer|runtime error:' "$(vgw_log "$side")"; then
+		nt_fail "vgwd $side: sanitizer report in its log"
+	fi
+	nt_ok "vgwd $side stopped cleanly, no sanitizer report"
+}
 vgw_alive() { nt_alive "vgwd-$1"; }
 
 vgw_ctl() {
