@@ -39,18 +39,6 @@ struct vgwd_tunnel {
 	struct vtime up_since;
 	char reason[160];         /* why it is in this state */
 	uint32_t spi_in, spi_out; /* current Child SA */
-	/* Live Child SAs, oldest first, with a copy of their outbound keys:
-	 * when the child whose outbound SA is in use goes (a duplicate from a
-	 * simultaneous initiation, a rekeyed-away child), the newest one left
-	 * takes over outbound. */
-	size_t n_children;
-	struct vgwd_child {
-		uint32_t spi_in, spi_out;
-		uint16_t encr, encr_bits, integ;
-		bool esn;
-		uint32_t replay_window;
-		struct secret *encr_out, *integ_out;
-	} children[4];
 };
 
 struct vgwd {

@@ -84,44 +84,6 @@ static void on_tunnel_state(void *arg, const char *tunnel,
 	set_state(d, t, s, reason);
 }
 
-static void child_clear(struct vgwd_child *c)
-{
-	secret_free(c->encr_out);
-	secret_free(c->integ_out);
-	memset(c, 0, sizeof(*c));
-}
-
-static void child_forget(struct vgwd_tunnel *t, size_t i)
-{
-	child_clear(&t->children[i]);
-	memmove(&t->children[i], &t->children[i + 1],
-		(t->n_children - i - 1) * sizeof(t->children[0]));
-	t->n_children--;
-	memset(&t->children[t->n_children], 0, sizeof(t->children[0]));
-}
-
-static void child_remember(struct vgwd_tunnel *t, const struct ike_child_sa_keys *k)
-{
-	if (t->n_children == sizeof(t->children) / sizeof(t->children[0]))
-		child_forget(t, 0);
-	struct vgwd_child *c = &t->children[t->n_children++];
-	*c = (struct vgwd_child){
-		.spi_in = k->spi_in, .spi_out = k->spi_out, .encr = k->encr,
-		.encr_bits = k->encr_bits, .integ = k->integ, .esn = k->esn,
-		.replay_window = k->replay_window,
-		.encr_out = secret_dup(k->encr_out->p, k->encr_out->len),
-		.integ_out = k->integ && k->integ_out
-				     ? secret_dup(k->integ_out->p, k->integ_out->len) : NULL,
-	};
-}
-
-static void forget_children(struct vgwd_tunnel *t)
-{
-	while (t->n_children)
-		child_forget(t, t->n_children - 1);
-	t->spi_in = t->spi_out = 0;
-}
-
 static void on_child_up(void *arg, const char *tunnel, const struct ike_child_sa_keys *k)
 {
 	struct vgwd *d = arg;
@@ -144,30 +106,8 @@ static void on_child_up(void *arg, const char *tunnel, const struct ike_child_sa
 		     k->spi_in, k->spi_out, strerror(-rc));
 		return;
 	}
-	child_remember(t, k);
 	t->spi_in = k->spi_in;
 	t->spi_out = k->spi_out;
-}
-
-/* The newest remaining child takes over outbound. */
-static void outbound_fallback(struct vgwd_tunnel *t)
-{
-	if (t->n_children == 0) {
-		t->spi_in = t->spi_out = 0;
-		return;
-	}
-	const struct vgwd_child *c = &t->children[t->n_children - 1];
-	struct esp_sa_params out = {
-		.spi = c->spi_out, .encr = c->encr, .key_bits = c->encr_bits,
-		.integ = c->integ, .esn = c->esn, .encr_key = c->encr_out,
-		.integ_key = c->integ_out, .replay_window = c->replay_window,
-	};
-	if (dp_tunnel_sa_install(t->dp, t->dpt, NULL, &out) == 0) {
-		vlog(VLOG_INFO, "vgwd", t->cfg->name, "outbound now on Child SA %08x/%08x",
-		     c->spi_in, c->spi_out);
-		t->spi_in = c->spi_in;
-		t->spi_out = c->spi_out;
-	}
 }
 
 static void on_child_down(void *arg, const char *tunnel, uint32_t spi_in, uint32_t spi_out)
@@ -176,16 +116,12 @@ static void on_child_down(void *arg, const char *tunnel, uint32_t spi_in, uint32
 	struct vgwd_tunnel *t = vgwd_tunnel_find(d, tunnel);
 	if (t == NULL || t->dpt == NULL)
 		return;
+	/* The dataplane falls back to the outbound SA this child's replaced
+	 * (sequence numbers continuing) when the child going is the newest. */
 	dp_tunnel_sa_remove(t->dp, t->dpt, spi_in);
-	/* The outbound SA is gone already if a newer child replaced it. */
 	dp_tunnel_sa_remove(t->dp, t->dpt, spi_out);
-	for (size_t i = 0; i < t->n_children; i++)
-		if (t->children[i].spi_in == spi_in) {
-			child_forget(t, i);
-			break;
-		}
-	if (t->spi_out == spi_out)
-		outbound_fallback(t);
+	if (t->spi_in == spi_in)
+		t->spi_in = t->spi_out = 0;
 }
 
 static struct vtime on_last_inbound(void *arg, const char *tunnel)
@@ -305,8 +241,6 @@ void vgwd_tunnels_stop(struct vgwd *d)
 	for (size_t i = 0; i < d->n_dps; i++)
 		dp_free(d->dps[i].dp);
 	d->n_dps = 0;
-	for (size_t i = 0; i < d->n_tunnels; i++)
-		forget_children(&d->tunnels[i]);
 	free(d->tunnels);
 	d->tunnels = NULL;
 	d->n_tunnels = 0;
@@ -327,11 +261,8 @@ int vgwd_tunnel_admin(struct vgwd *d, const char *name, bool up)
 	vlog(VLOG_INFO, "vgwd", name, "administratively %s", up ? "up" : "down");
 	if (!up) {
 		ike_tunnel_remove(d->ike, name);
-		for (size_t i = 0; i < t->n_children; i++) {
-			dp_tunnel_sa_remove(t->dp, t->dpt, t->children[i].spi_in);
-			dp_tunnel_sa_remove(t->dp, t->dpt, t->children[i].spi_out);
-		}
-		forget_children(t);
+		/* Removing the tunnel from IKE deleted its children. */
+		t->spi_in = t->spi_out = 0;
 		set_state(d, t, VGWD_TUNNEL_DOWN, "administratively down");
 		return 0;
 	}
@@ -349,7 +280,6 @@ static void remove_tunnel(struct vgwd *d, struct vgwd_tunnel *t)
 	ike_tunnel_remove(d->ike, t->cfg->name);
 	dp_tunnel_remove(t->dp, t->dpt);
 	t->dpt = NULL;
-	forget_children(t);
 }
 
 static int find_tunnel_cfg(const struct dconf *c, const char *name)

@@ -100,6 +100,9 @@ static void aws_status(const struct vgwd_tunnel *t, const struct dconf_neighbor 
 		       struct json_object *peer, struct json_object *o)
 {
 	bool bgp_up = strcmp(peer_field(peer, "state"), "Established") == 0;
+	struct json_object *v;
+	int64_t routes = bgp_up && json_object_object_get_ex(peer, "routes_accepted", &v)
+				 ? json_object_get_int64(v) : 0;
 	bool up = t->state == VGWD_TUNNEL_UP && (nb == NULL || bgp_up);
 	char msg[192];
 	if (t->state != VGWD_TUNNEL_UP)
@@ -109,15 +112,13 @@ static void aws_status(const struct vgwd_tunnel *t, const struct dconf_neighbor 
 	else if (!bgp_up)
 		snprintf(msg, sizeof(msg), "BGP IS %s%s%s", peer_field(peer, "state"),
 			 peer_field(peer, "last_error")[0] ? ": " : "", peer_field(peer, "last_error"));
-	else {
-		struct json_object *v;
-		int64_t n = json_object_object_get_ex(peer, "routes_accepted", &v)
-				    ? json_object_get_int64(v) : 0;
-		snprintf(msg, sizeof(msg), "%lld BGP ROUTES", (long long)n);
-	}
+	else
+		snprintf(msg, sizeof(msg), "%lld BGP ROUTES", (long long)routes);
 	add_str(o, "status", up ? "UP" : "DOWN");
 	add_str(o, "status_message", msg);
 	add_str(o, "bgp_state", peer ? peer_field(peer, "state") : "");
+	add_int(o, "bgp_routes", routes);
+	json_object_object_add(o, "has_bgp", json_object_new_boolean(nb != NULL));
 }
 
 static struct json_object *tunnel_json(const struct vgwd *d, const struct vgwd_tunnel *t,

@@ -277,6 +277,7 @@ void dp_tunnel_remove(struct dp *dp, struct dp_tunnel *t)
 	for (int k = 0; k < t->nin; k++)
 		esp_sa_free(t->in[k]);
 	esp_sa_free(t->out);
+	esp_sa_free(t->out_prev);
 	(void)spi_sync(dp);
 	loop_io_del(dp->loop, t->fd);
 	close(t->fd);
@@ -353,10 +354,11 @@ int dp_tunnel_sa_install(struct dp *dp, struct dp_tunnel *t,
 	if (new_out != NULL) {
 		/* Queued packets were sealed already; the old SA can go. */
 		dp_tx_flush(dp);
-		if (t->out != NULL) {
-			dp_retire_sa(t, t->out);
-			esp_sa_free(t->out);
+		if (t->out_prev != NULL) {
+			dp_retire_sa(t, t->out_prev);
+			esp_sa_free(t->out_prev);
 		}
+		t->out_prev = t->out;
 		t->out = new_out;
 		follow_suite_mtu(t, out);
 	}
@@ -376,12 +378,25 @@ int dp_tunnel_sa_remove(struct dp *dp, struct dp_tunnel *t, uint32_t spi)
 		vlog(VLOG_INFO, "io", t->name, "inbound SA %08x removed", spi);
 		return spi_sync(dp);
 	}
+	if (t->out_prev != NULL && esp_sa_spi(t->out_prev) == spi) {
+		dp_retire_sa(t, t->out_prev);
+		esp_sa_free(t->out_prev);
+		t->out_prev = NULL;
+		vlog(VLOG_INFO, "io", t->name, "previous outbound SA %08x removed", spi);
+		return 0;
+	}
 	if (t->out != NULL && esp_sa_spi(t->out) == spi) {
 		dp_tx_flush(dp);
 		dp_retire_sa(t, t->out);
 		esp_sa_free(t->out);
-		t->out = NULL;
-		vlog(VLOG_INFO, "io", t->name, "outbound SA %08x removed", spi);
+		/* Fall back to the SA it replaced, sequence numbers continuing. */
+		t->out = t->out_prev;
+		t->out_prev = NULL;
+		if (t->out != NULL)
+			vlog(VLOG_INFO, "io", t->name, "outbound SA %08x removed, back on %08x",
+			     spi, esp_sa_spi(t->out));
+		else
+			vlog(VLOG_INFO, "io", t->name, "outbound SA %08x removed", spi);
 		return 0;
 	}
 	return -ENOENT;

@@ -32,6 +32,8 @@ void dp_tunnel_stats(const struct dp_tunnel *t, struct dp_tunnel_stats *out)
 		add_sa(&c, t->out);
 		out->rekey_needed = esp_sa_rekey_needed(t->out);
 	}
+	if (t->out_prev != NULL)
+		add_sa(&c, t->out_prev);
 	for (int k = 0; k < t->nin; k++)
 		add_sa(&c, t->in[k]);
 	out->tx_packets = c.tx_packets;

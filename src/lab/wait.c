@@ -17,6 +17,8 @@
 
 struct lab_counts {
 	int tunnels, tunnels_up, peers, peers_up, unreachable;
+	int routed; /* tunnels whose BGP session has learned routes */
+	int bgp_tunnels;
 };
 
 static const char *jstr(struct json_object *o, const char *k)
@@ -38,6 +40,7 @@ static void count_node(const struct lab_node *n, struct lab_counts *c, FILE *stu
 {
 	struct json_object *conns = call(n, "show connections");
 	struct json_object *bgp = call(n, "show bgp");
+	struct json_object *tun = call(n, "show tunnels");
 	if (conns == NULL || bgp == NULL) {
 		c->unreachable++;
 		if (stuck)
@@ -65,8 +68,18 @@ static void count_node(const struct lab_node *n, struct lab_counts *c, FILE *stu
 					jstr(p, "address"), jstr(p, "state"),
 					jstr(p, "last_error")[0] ? ": " : "", jstr(p, "last_error"));
 		}
+	if (tun && json_object_object_get_ex(tun, "tunnels", &arr))
+		for (size_t i = 0; i < json_object_array_length(arr); i++) {
+			struct json_object *t = json_object_array_get_idx(arr, i), *v;
+			if (!json_object_object_get_ex(t, "has_bgp", &v) || !json_object_get_boolean(v))
+				continue;
+			c->bgp_tunnels++;
+			if (json_object_object_get_ex(t, "bgp_routes", &v) && json_object_get_int64(v) > 0)
+				c->routed++;
+		}
 	json_object_put(conns);
 	json_object_put(bgp);
+	json_object_put(tun);
 }
 
 static void count_all(const struct lab *lab, struct lab_counts *c, FILE *stuck)
@@ -80,18 +93,25 @@ static void count_all(const struct lab *lab, struct lab_counts *c, FILE *stuck)
 int lab_wait(const struct lab *lab, int timeout_s, FILE *out)
 {
 	time_t start = time(NULL);
-	struct lab_counts c, last = { -1, -1, -1, -1, -1 };
+	struct lab_counts c, last = { -1, -1, -1, -1, -1, -1, -1 };
+	int stable = 0;
 	for (;;) {
 		count_all(lab, &c, NULL);
-		bool done = c.unreachable == 0 && c.tunnels_up == c.tunnels && c.peers_up == c.peers;
-		if (memcmp(&c, &last, sizeof(c)) != 0 || done) {
-			fprintf(out, "  [%3lds] tunnel ends connected %d/%d, BGP sessions established %d/%d%s\n",
+		bool done = c.unreachable == 0 && c.tunnels_up == c.tunnels &&
+			    c.peers_up == c.peers && c.routed == c.bgp_tunnels;
+		if (memcmp(&c, &last, sizeof(c)) != 0) {
+			fprintf(out, "  [%3lds] tunnel ends connected %d/%d, BGP sessions established "
+				"%d/%d, tunnels with routes %d/%d%s\n",
 				(long)(time(NULL) - start), c.tunnels_up, c.tunnels, c.peers_up, c.peers,
+				c.routed, c.bgp_tunnels,
 				c.unreachable ? " (some daemons not answering yet)" : "");
 			fflush(out);
 			last = c;
 		}
-		if (done)
+		/* Converged when it has held for three polls in a row: sessions
+		 * that just came up may still flap while duplicate SAs settle. */
+		stable = done ? stable + 1 : 0;
+		if (stable == 3)
 			return 0;
 		if (time(NULL) - start >= timeout_s)
 			break;
