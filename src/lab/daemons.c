@@ -75,8 +75,11 @@ static int finish(struct dconf *c, const char *path, bool fast, FILE *err)
 	diag_list_init(&d);
 	if (fast)
 		fast_timers(c);
+	/* The lab's own configs are known-good: only errors are worth a word
+	 * (the fabric's "no tunnels" warning is the point of it). */
 	bool ok = dconf_finalize(c, &d);
-	diag_list_print(&d, err);
+	if (!ok)
+		diag_list_print(&d, err);
 	diag_list_free(&d);
 	if (!ok)
 		return -1;
