@@ -349,21 +349,29 @@ run_dpd_restart() {
 	vgw_start left
 	assert_established
 	assert_ping lhost 10.2.0.10
-	local ike0 t0 dt
+	local ike0 t0 dt cut_ms gap
 	ike0=$(ike_spis)
 	nt_step "cut the link to the peer"
-	t0=$(date +%s)
+	gap_meter_start lhost 10.2.0.10
+	sleep 1
+	t0=$(date +%s%N)
 	nt_cut_link rgw
 	wait_until $((DPD_TIMEOUT + DPD_INTERVAL + 5)) none_of "$ike0" ||
 		nt_fail "vgw still holds IKE SA $ike0 $((DPD_TIMEOUT + DPD_INTERVAL + 5)) s after the link was cut"
-	dt=$(($(date +%s) - t0))
+	dt=$((($(date +%s%N) - t0) / 1000000000))
 	nt_ok "vgw dropped the dead IKE SA after ${dt} s (action restart)"
 	nt_restore_link rgw
+	cut_ms=$((($(date +%s%N) - t0) / 1000000))
 	wait_until 40 eval 'both_up && changed_from "$ike0" "$(ike_spis)"' ||
 		nt_fail "vgw did not re-establish the tunnel within 40 s of the link coming back"
 	nt_ok "vgw re-initiated: IKE SPIs '$ike0' -> '$(ike_spis)'"
 	wait_until 10 spis_cover || nt_fail "vgw and peer disagree on SPIs after the restart"
 	assert_ping lhost 10.2.0.10
+	gap=$(gap_meter_stop)
+	# The meter must have seen at least the outage we made.
+	[ "$gap" -ge $((cut_ms - 200)) ] ||
+		nt_fail "gap meter reports ${gap} ms for a ${cut_ms} ms outage"
+	nt_ok "traffic gap ${gap} ms (link cut for ${cut_ms} ms, then re-initiation)"
 }
 
 run_wrongpsk() {
