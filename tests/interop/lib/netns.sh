@@ -32,7 +32,8 @@
 #                          longest gap in ms (failover measurements)
 #
 # Exit codes: 0 pass, 1 fail, 77 skip (ctest SKIP_RETURN_CODE 77).
-# Environment: NT_KEEP=1 keeps the work dir (logs, configs) after a pass;
+# Environment: NT_TIMEOUT=SECONDS (default 170, below ctest's 180) ends the
+# test through its trap; NT_KEEP=1 keeps the work dir (logs, configs) after a pass;
 # NT_PAUSE_ON_FAIL=SECONDS sleeps before tearing down a failed test so the
 # namespaces can be inspected (ip netns exec vgwt-... ...).
 #
@@ -112,7 +113,26 @@ nt_init() {
 	NT_DIR=$(mktemp -d "/tmp/vgwt-${suite}-$$-XXXX") || nt_fail "mktemp"
 	trap nt_teardown EXIT
 	trap 'nt_log "interrupted"; exit 130' INT TERM HUP
+	nt_watchdog "${NT_TIMEOUT:-170}"
 	nt_log "suite $suite: namespaces ${NT_PREFIX}*, work dir $NT_DIR"
+}
+
+# nt_watchdog SECONDS: SIGTERM ourselves after SECONDS so that the EXIT trap
+# still tears everything down: ctest kills a test that passes its TIMEOUT
+# (180 s here) with SIGKILL, which no trap survives. The watchdog and its
+# sleep are ended by teardown.
+NT_WATCHDOG=""
+nt_watchdog() {
+	local me=$$
+	(
+		trap 'kill "$s" 2>/dev/null; exit 0' TERM
+		sleep "$1" &
+		s=$!
+		wait "$s"
+		echo "[watchdog] ${1}s passed: stopping the test" >&2
+		kill -TERM "$me"
+	) &
+	NT_WATCHDOG=$!
 }
 
 nt_ns() { printf '%s%s' "$NT_PREFIX" "$1"; }
@@ -444,6 +464,10 @@ nt_teardown() {
 	local rc=$? i ns p
 	trap - EXIT INT TERM HUP
 	set +e
+	if [ -n "$NT_WATCHDOG" ]; then
+		kill -TERM "$NT_WATCHDOG" 2>/dev/null
+		wait "$NT_WATCHDOG" 2>/dev/null
+	fi
 	if [ $rc -ne 0 ] && [ $rc -ne 77 ]; then
 		nt_print_logs
 		for i in "${!NT_ON_FAIL[@]}"; do
