@@ -175,13 +175,15 @@ bool bgp_policy_export(const struct bgp_peer *p, const struct bgp_attrs *src,
 	out->flags &= (uint8_t)~BGP_A_ORIGINATOR;
 	if (!export_aspath(p, out, buf))
 		return false;
-	uint8_t fam = src->nexthop.family;
+	uint8_t fam = src->nexthop.family; /* local sets carry the family too */
 	bool local = from->local;
-	if (fam == 0)
-		fam = out->nexthop.family; /* local: family set by caller */
 	if (p->ebgp || p->cfg.next_hop_self || local) {
 		out->nexthop = self_nexthop(p, fam);
 		memset(&out->nexthop_ll, 0, sizeof(out->nexthop_ll));
+		/* An IPv4 route needs an IPv4 next hop (no RFC 8950 here): over
+		 * an IPv6-only session it cannot be advertised. */
+		if (out->nexthop.family != fam)
+			return false;
 	}
 	if (p->ebgp) {
 		out->flags &= (uint8_t)~BGP_A_LOCAL_PREF;

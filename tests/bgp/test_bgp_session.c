@@ -419,6 +419,52 @@ static void test_gr_without_afs(void **state)
 	bgp_withdraw(w->b, &keep);
 }
 
+/* IPv6 transport on ::1 (two ports, one peer each). Both ends share the
+ * address, so the receiver treats the announced next hop (its own ::1) as
+ * withdraw (RFC 7606 7.3); an IPv4 route has no IPv4 next hop over this
+ * session and is not advertised at all. */
+static void test_ipv6_transport(void **state)
+{
+	struct world *w = *state;
+	uint16_t p1 = tu_free_port(), p2 = tu_free_port();
+	struct bgp_config cfg = { .asn = 65010, .port = p1, .n_listen = 1 };
+	cfg.router_id = tu_addr("10.0.0.1");
+	cfg.listen[0] = tu_addr("::1");
+	struct bgp *x = bgp_new(w->loop, &cfg, NULL, NULL);
+	cfg.asn = 65020;
+	cfg.port = p2;
+	cfg.router_id = tu_addr("10.0.0.2");
+	struct bgp *y = bgp_new(w->loop, &cfg, NULL, NULL);
+	if (x == NULL || y == NULL) { /* no IPv6 on this host */
+		bgp_free(x);
+		bgp_free(y);
+		skip();
+	}
+	struct bgp_peer_config px = peer("y", "::1", "::1", 65020, p2);
+	struct bgp_peer_config py = peer("x", "::1", "::1", 65010, p1);
+	px.ipv6 = py.ipv6 = true;
+	assert_int_equal(bgp_peer_add(x, &px), 0);
+	assert_int_equal(bgp_peer_add(y, &py), 0);
+	assert_true(wait_state(w, x, "y", BGP_ESTABLISHED, 5000));
+	assert_true(wait_state(w, y, "x", BGP_ESTABLISHED, 5000));
+	struct bgp_peer *xp = bgp_peer_by_name(x, "y");
+	assert_true(xp->v4 && xp->v6);
+	tu_pump(w->loop, 50);
+	struct ip_prefix v6 = tu_prefix("2001:db8:1::/48"), v4 = tu_prefix("10.70.0.0/16");
+	uint64_t upd = xp->st.msgs_out[BGP_MSG_UPDATE];
+	bgp_originate(x, &v4);
+	tu_pump(w->loop, 50);
+	assert_int_equal(xp->st.msgs_out[BGP_MSG_UPDATE], upd); /* no v4 next hop */
+	bgp_originate(x, &v6);
+	tu_pump(w->loop, 50);
+	assert_int_equal(xp->st.msgs_out[BGP_MSG_UPDATE], upd + 1);
+	assert_int_equal(xp->st.advertised, 1);
+	assert_int_equal(bgp_peer_by_name(y, "x")->st.msgs_in[BGP_MSG_UPDATE],
+			 xp->st.msgs_out[BGP_MSG_UPDATE]);
+	bgp_free(x);
+	bgp_free(y);
+}
+
 int main(void)
 {
 	vlog_init("test", getenv("BGP_DEBUG") ? VLOG_DEBUG : VLOG_INFO, false);
@@ -428,6 +474,7 @@ int main(void)
 		cmocka_unit_test(test_ibgp),
 		cmocka_unit_test(test_ipv6_and_soft_policy),
 		cmocka_unit_test(test_gr_without_afs),
+		cmocka_unit_test(test_ipv6_transport),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
