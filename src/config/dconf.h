@@ -203,7 +203,9 @@ struct dconf {
 	size_t n_tunnels;
 	struct dconf_tunnel *tunnels; /* owned */
 	struct dconf_bgp bgp;
-	char source[DCONF_PATH_MAX]; /* file it was loaded from, "" if built */
+	char source[DCONF_PATH_MAX]; /* file it was loaded from; for a built
+				      * config "" or the file it is meant for
+				      * (names it in diagnostics) */
 };
 
 /* Flags for dconf_print(). */

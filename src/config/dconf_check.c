@@ -252,11 +252,11 @@ static void check_timers(struct chk *k, const struct dconf_tunnel *t,
 		       "lifetimes must be at least 60 s");
 	uint64_t window = (uint64_t)t->rekey_margin_s +
 			  (uint64_t)t->rekey_margin_s * t->rekey_fuzz_pct / 100;
-	if (t->child_lifetime_s >= 60 && window >= t->child_lifetime_s)
+	if (t->child_lifetime_s >= 60 && window > t->child_lifetime_s)
 		report(k, DIAG_ERROR, S_TUNNEL, i, "rekey_margin_s",
 		       "dconf.tunnel.rekey_margin",
-		       "the margin plus fuzz must leave time before the rekey",
-		       "rekey_margin_s %u plus %u%% fuzz reaches the child "
+		       "the margin plus fuzz must fit in the lifetime",
+		       "rekey_margin_s %u plus %u%% fuzz exceeds the child "
 		       "lifetime %u s", (unsigned)t->rekey_margin_s,
 		       (unsigned)t->rekey_fuzz_pct,
 		       (unsigned)t->child_lifetime_s);
@@ -450,6 +450,11 @@ static void finalize_bgp(struct chk *k, struct dconf *c)
 	if (!ip_addr_is_set(&b->router_id) &&
 	    c->outside_address.family == AF_INET)
 		b->router_id = c->outside_address;
+	/* IPv6 outside address: the first IPv4 tunnel inside address. */
+	for (size_t i = 0; !ip_addr_is_set(&b->router_id) && i < c->n_tunnels;
+	     i++)
+		if (c->tunnels[i].inside_address.addr.family == AF_INET)
+			b->router_id = c->tunnels[i].inside_address.addr;
 	for (size_t i = 0; i < b->n_neighbors; i++)
 		derive_neighbor(c, &b->neighbors[i], i);
 	b->announce.given = true;
@@ -460,7 +465,8 @@ static void finalize_bgp(struct chk *k, struct dconf *c)
 	    ip_addr_v4_host(&b->router_id) == 0)
 		report(k, DIAG_ERROR, S_BGP, 0, "router_id",
 		       "dconf.bgp.router_id", "an IPv4 address",
-		       "missing router_id (no IPv4 outside_address to use)");
+		       "missing router_id (no IPv4 outside or inside address "
+		       "to use)");
 	if (b->max_paths == 0 || (!b->multipath && b->max_paths != 1))
 		report(k, DIAG_ERROR, S_BGP, 0, "max_paths",
 		       "dconf.bgp.max_paths", NULL,

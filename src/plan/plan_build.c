@@ -225,6 +225,35 @@ static void plan_apipa(struct plan *p)
 	p->apipa_planned = gw->apipa_set;
 }
 
+/*
+ * Every AWS tunnel is its own endpoint: two tunnels with one outside IP
+ * cannot both be reached (and one vgw config could not tell them apart).
+ */
+static bool check_outside_unique(const struct plan *p, struct diag_list *d)
+{
+	bool ok = true;
+	for (size_t i = 0; i < p->n_tunnels; i++)
+		for (size_t j = 0; j < i; j++) {
+			const struct plan_tunnel *a = &p->tunnels[j];
+			const struct plan_tunnel *b = &p->tunnels[i];
+			if (!ip_addr_eq(&a->aws_outside, &b->aws_outside))
+				continue;
+			const struct topo_tunnel *t =
+				&p->topo.aws.vpns[b->vpn].tunnels[b->tunnel];
+			char buf[IP_ADDR_STRLEN];
+			plan_report(d, &p->topo, &t->outside_ip_at,
+				    "plan.outside_unique",
+				    "give every AWS tunnel its own outside_ip",
+				    "outside IP %s is already used by tunnel "
+				    "%zu of '%s'",
+				    ip_addr_fmt(&b->aws_outside, buf,
+						sizeof(buf)), a->tunnel + 1,
+				    p->topo.aws.vpns[a->vpn].name);
+			ok = false;
+		}
+	return ok;
+}
+
 bool plan_build(const struct topology *t, struct plan *p,
 		struct diag_list *d)
 {
@@ -239,6 +268,8 @@ bool plan_build(const struct topology *t, struct plan *p,
 	if (!plan_azure_objects(p, d))
 		return false;
 	plan_index(p);
+	if (!check_outside_unique(p, d))
+		return false;
 	plan_warn_keyless(p, d);
 	return plan_self_check(p, d);
 }

@@ -31,6 +31,27 @@ static void clean_name(char *dst, size_t size, const char *src)
 		dst[0] = 'g';
 }
 
+/* Adds a tunnel named after raw, made unique within c ("-2", ...). */
+static struct dconf_tunnel *add_tunnel(struct dconf *c, const char *raw)
+{
+	char base[DCONF_NAME_MAX], name[DCONF_NAME_MAX];
+	clean_name(base, sizeof(base), raw);
+	base[50] = '\0';
+	snprintf(name, sizeof(name), "%s", base);
+	for (int n = 2; dconf_find_tunnel(c, name) != NULL; n++)
+		snprintf(name, sizeof(name), "%.50s-%d", base, n);
+	return dconf_add_tunnel(c, name);
+}
+
+/* A second session to the same peer address cannot be configured. */
+static bool neighbor_exists(const struct dconf *c, const struct ip_addr *a)
+{
+	for (size_t i = 0; i < c->bgp.n_neighbors; i++)
+		if (ip_addr_eq(&c->bgp.neighbors[i].address, a))
+			return true;
+	return false;
+}
+
 static struct dconf_ifaddr ifaddr(const struct ip_addr *a)
 {
 	struct dconf_ifaddr r = { *a, 30 };
@@ -70,9 +91,7 @@ static bool azure_tunnel(const struct plan *p, const struct plan_tunnel *pt,
 			 struct dconf *c, size_t j, struct diag_list *d)
 {
 	const struct topo_connection *conn = &p->topo.azure.conns[pt->conn];
-	char name[DCONF_NAME_MAX];
-	clean_name(name, sizeof(name), conn->name);
-	struct dconf_tunnel *t = dconf_add_tunnel(c, name);
+	struct dconf_tunnel *t = add_tunnel(c, conn->name);
 	if (t == NULL)
 		return false;
 	snprintf(t->ifname, sizeof(t->ifname), "az%dt%zu", pt->instance, j);
@@ -99,20 +118,33 @@ static bool azure_tunnel(const struct plan *p, const struct plan_tunnel *pt,
 }
 
 static void azure_neighbor(const struct plan *p, const struct plan_tunnel *pt,
-			   struct dconf *c)
+			   struct dconf *c, struct diag_list *d)
 {
 	const struct topo_azure *az = &p->topo.azure;
 	const struct topo_connection *conn = &az->conns[pt->conn];
 	const struct topo_lng *lng = &az->lngs[pt->lng];
+	struct ip_addr peer = lng->bgp_peer_ip_set ? lng->bgp_peer_ip
+						   : pt->aws_ip;
 	if (!conn->enable_bgp)
 		return;
+	if (neighbor_exists(c, &peer)) {
+		char buf[IP_ADDR_STRLEN];
+		struct diag_pos pos = { p->topo.file, conn->at.line,
+					conn->at.col };
+		diag_add(d, DIAG_WARNING, &pos, conn->at.path, "plan.bgp_peer",
+			 "give each local network gateway its own BGP peer",
+			 "instance %d already has a BGP session to %s: no "
+			 "second one for this connection", pt->instance,
+			 ip_addr_fmt(&peer, buf, sizeof(buf)));
+		return;
+	}
 	struct dconf_neighbor *n = dconf_add_neighbor(c, NULL);
 	if (n == NULL)
 		return;
 	const struct dconf_tunnel *t = &c->tunnels[c->n_tunnels - 1];
 	snprintf(n->name, sizeof(n->name), "%s", t->name);
 	snprintf(n->tunnel, sizeof(n->tunnel), "%s", t->name);
-	n->address = lng->bgp_peer_ip_set ? lng->bgp_peer_ip : pt->aws_ip;
+	n->address = peer;
 	n->remote_as = lng->bgp_asn_set ? lng->bgp_asn : p->topo.aws.vgw.asn;
 	/* Azure binds the connection's custom address for this instance,
 	 * else the instance's first APIPA address (cloud-rules 1.1). */
@@ -149,16 +181,24 @@ static struct dconf *azure_instance(const struct plan *p, int inst,
 			return NULL;
 		}
 		if (az->gateway.bgp_enabled)
-			azure_neighbor(p, pt, c);
+			azure_neighbor(p, pt, c, d);
 	}
 	return c;
 }
 
-static void aws_tunnel_common(const struct topo_tunnel *tun,
-			      struct dconf_tunnel *t)
+static bool aws_tunnel_common(const struct plan *p,
+			      const struct topo_tunnel *tun,
+			      struct dconf_tunnel *t, struct diag_list *d)
 {
 	const struct topo_tunnel_options *o = &tun->options;
-	plan_aws_options(o, t);
+	if (!plan_aws_options(o, t)) {
+		plan_report(d, &p->topo, &o->at, "plan.algorithm",
+			    "allow AES/AES-GCM, SHA1/SHA2 and DH 2, 14-16, "
+			    "19-21 or 24 in both phases",
+			    "vgw implements none of the algorithms these "
+			    "tunnel options allow");
+		return false;
+	}
 	t->ike_lifetime_s = (uint32_t)o->phase1_lifetime_s;
 	t->child_lifetime_s = (uint32_t)o->phase2_lifetime_s;
 	t->rekey_margin_s = (uint32_t)o->rekey_margin_s;
@@ -166,18 +206,18 @@ static void aws_tunnel_common(const struct topo_tunnel *tun,
 	t->replay_window = (uint32_t)o->replay_window;
 	t->dpd_timeout_s = (uint32_t)o->dpd_timeout_s;
 	t->dpd_interval_s = t->dpd_timeout_s < 10 ? t->dpd_timeout_s : 10;
+	return true;
 }
 
 /* One end of an AWS tunnel: the VGW side (aws) or the on-prem CGW side. */
 static bool aws_side_tunnel(const struct plan *p, const struct plan_tunnel *pt,
-			    struct dconf *c, bool aws)
+			    struct dconf *c, bool aws, struct diag_list *d)
 {
 	const struct topo_vpn *vpn = &p->topo.aws.vpns[pt->vpn];
 	const struct topo_tunnel *tun = &vpn->tunnels[pt->tunnel];
-	char name[DCONF_NAME_MAX], raw[DCONF_NAME_MAX];
+	char raw[DCONF_NAME_MAX];
 	snprintf(raw, sizeof(raw), "%.50s-t%zu", vpn->name, pt->tunnel + 1);
-	clean_name(name, sizeof(name), raw);
-	struct dconf_tunnel *t = dconf_add_tunnel(c, name);
+	struct dconf_tunnel *t = add_tunnel(c, raw);
 	if (t == NULL)
 		return false;
 	snprintf(t->ifname, sizeof(t->ifname), "%s%zut%zu", aws ? "aws" : "cgw",
@@ -187,7 +227,8 @@ static bool aws_side_tunnel(const struct plan *p, const struct plan_tunnel *pt,
 	t->inside_address = ifaddr(aws ? &pt->aws_ip : &pt->peer_ip);
 	t->inside_peer = aws ? pt->peer_ip : pt->aws_ip;
 	set_psk(p, pt, t);
-	aws_tunnel_common(tun, t);
+	if (!aws_tunnel_common(p, tun, t, d))
+		return false;
 	if (aws) {
 		t->dpd_action = aws_dpd(tun->options.dpd_timeout_action);
 		t->initiation = vpn->startup == TOPO_STARTUP_START
@@ -212,7 +253,7 @@ static bool aws_side_tunnel(const struct plan *p, const struct plan_tunnel *pt,
 	return true;
 }
 
-static struct dconf *aws_vgw(const struct plan *p)
+static struct dconf *aws_vgw(const struct plan *p, struct diag_list *d)
 {
 	const struct topo_aws *a = &p->topo.aws;
 	char name[DCONF_NAME_MAX];
@@ -225,14 +266,14 @@ static struct dconf *aws_vgw(const struct plan *p)
 	c->bgp.asn = a->vgw.asn;
 	dconf_prefix_list_add(&c->bgp.announce, &a->vpc.cidr);
 	for (size_t k = 0; k < p->n_tunnels; k++)
-		if (!aws_side_tunnel(p, &p->tunnels[k], c, true)) {
+		if (!aws_side_tunnel(p, &p->tunnels[k], c, true, d)) {
 			dconf_free(c);
 			return NULL;
 		}
 	return c;
 }
 
-static struct dconf *onprem_cgw(const struct plan *p)
+static struct dconf *onprem_cgw(const struct plan *p, struct diag_list *d)
 {
 	const struct topo_onprem *o = &p->topo.onprem;
 	char name[DCONF_NAME_MAX];
@@ -247,7 +288,7 @@ static struct dconf *onprem_cgw(const struct plan *p)
 		dconf_prefix_list_add(&c->bgp.announce, &o->spaces[i]);
 	for (size_t k = 0; k < p->n_tunnels; k++)
 		if (p->tunnels[k].onprem &&
-		    !aws_side_tunnel(p, &p->tunnels[k], c, false)) {
+		    !aws_side_tunnel(p, &p->tunnels[k], c, false, d)) {
 			dconf_free(c);
 			return NULL;
 		}
@@ -275,6 +316,8 @@ static bool add_gw(struct plan_gateways *g, struct dconf *c,
 	struct plan_gateway *gw = &g->gw[g->n++];
 	gw->conf = c;
 	snprintf(gw->file, sizeof(gw->file), "%s.yaml", c->name);
+	/* Diagnostics from finalize name the config being generated. */
+	snprintf(c->source, sizeof(c->source), "%s", gw->file);
 	return dconf_finalize(c, d);
 }
 
@@ -296,9 +339,9 @@ bool plan_gateways_build(const struct plan *p, struct plan_gateways *g,
 	     i++)
 		ok = add_gw(g, azure_instance(p, (int)i, d), d);
 	if (ok && p->topo.aws.present && p->n_tunnels > 0)
-		ok = add_gw(g, aws_vgw(p), d);
+		ok = add_gw(g, aws_vgw(p, d), d);
 	if (ok && p->topo.onprem.present && any_onprem(p))
-		ok = add_gw(g, onprem_cgw(p), d);
+		ok = add_gw(g, onprem_cgw(p, d), d);
 	if (!ok)
 		plan_gateways_free(g);
 	return ok;

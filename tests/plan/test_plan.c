@@ -280,7 +280,7 @@ static void test_80_columns(void **state)
 {
 	(void)state;
 	assert_true(plan_dir_80("examples") >= 3);
-	assert_true(plan_dir_80("tests/plan") >= 7);
+	assert_true(plan_dir_80("tests/plan") >= 8);
 }
 
 static const struct want_tunnel apipa_tunnels[] = {
@@ -654,6 +654,25 @@ static void test_lngs_only(void **state)
 	plan_free(p);
 }
 
+/* Two AWS tunnels on one outside IP cannot be planned. */
+static void test_outside_unique(void **state)
+{
+	(void)state;
+	struct diag_list d;
+	diag_list_init(&d);
+	struct topology *t = topology_load_file("tests/plan/dup-outside-ip.yaml",
+						&d);
+	assert_non_null(t);
+	struct plan *p = plan_new();
+	assert_false(plan_build(t, p, &d));
+	assert_non_null(diag_list_find(&d,
+		"aws.vpn_connections[0].tunnels[1].outside_ip",
+		"plan.outside_unique"));
+	topology_free(t);
+	plan_free(p);
+	diag_list_free(&d);
+}
+
 int main(void)
 {
 	const char *src = getenv("VGW_SOURCE_DIR");
@@ -677,6 +696,7 @@ int main(void)
 		cmocka_unit_test(test_custom_policy_gateway),
 		cmocka_unit_test(test_lngs_only),
 		cmocka_unit_test(test_apipa_given),
+		cmocka_unit_test(test_outside_unique),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
