@@ -142,12 +142,13 @@ static struct ike_disp child_dh(const struct ike_msg *m, struct crypto_dh *dh,
 			    : ike_d_notify(IKE_N_INVALID_SYNTAX, "invalid KE value");
 }
 
-static void rekey_retry_later(struct ike_sa *sa, struct ike_child *c)
+static void rekey_retry_later(struct ike_sa *sa, struct ike_child *c,
+			      int64_t ms)
 {
 	if (c == NULL)
 		return;
 	ike_child_set_state(c, IKE_CHILD_INSTALLED, "rekey failed, retry");
-	loop_timer_arm_ms(sa->ike->loop, &c->rekey_timer, REKEY_RETRY_MS);
+	loop_timer_arm_ms(sa->ike->loop, &c->rekey_timer, ms);
 }
 
 static struct ike_disp child_rekey_error(struct ike_sa *sa,
@@ -159,10 +160,13 @@ static struct ike_disp child_rekey_error(struct ike_sa *sa,
 	ike_sa_count_error(sa, n->type);
 	vlog(VLOG_WARN, "ike", sa->ctx, "Child SA rekey refused: %s",
 	     ike_notify_name(n->type));
+	int64_t wait = REKEY_RETRY_MS;
 	if (n->type == IKE_N_INVALID_KE_PAYLOAD && rd_u16be(&r, &g) &&
-	    crypto_dh_supported(g))
+	    crypto_dh_supported(g) && g != sa->tun->pfs_hint) {
 		sa->tun->pfs_hint = g;
-	rekey_retry_later(sa, req->old_child);
+		wait = 0; /* RFC 7296 1.3: retry at once with that group */
+	}
+	rekey_retry_later(sa, req->old_child, wait);
 	return ike_d_ok();
 }
 
@@ -192,7 +196,7 @@ static struct ike_disp child_rekey_done(struct ike_sa *sa, struct ike_msg *m,
 	    np != 1 || !nonce_read(m, nr, &nr_len) ||
 	    !ike_accept_esp(&props[0], sa->tun->cfg.esp, sa->tun->cfg.n_esp,
 			    pfs, &s)) {
-		rekey_retry_later(sa, req->old_child);
+		rekey_retry_later(sa, req->old_child, REKEY_RETRY_MS);
 		return ike_d_drop("bad CREATE_CHILD_SA answer");
 	}
 	struct ike_disp d = child_dh(m, req->dh, s.dh, &gir);
@@ -200,7 +204,7 @@ static struct ike_disp child_rekey_done(struct ike_sa *sa, struct ike_msg *m,
 	    !ike_child_keys_derive(sa->suite.prf, sa->keys.sk_d, &s, gir,
 				   req->nonce, req->nonce_len, nr, nr_len, &km)) {
 		secret_free(gir);
-		rekey_retry_later(sa, req->old_child);
+		rekey_retry_later(sa, req->old_child, REKEY_RETRY_MS);
 		return ike_d_drop("rekey key exchange failed");
 	}
 	secret_free(gir);

@@ -233,12 +233,14 @@ static struct ike_disp rekey_error(struct ike_sa *sa, const struct ike_notify *n
 	ike_sa_count_error(sa, n->type);
 	vlog(VLOG_WARN, "ike", sa->ctx, "IKE SA rekey refused: %s",
 	     ike_notify_name(n->type));
+	int64_t wait = REKEY_RETRY_MS;
 	if (n->type == IKE_N_INVALID_KE_PAYLOAD && rd_u16be(&r, &g) &&
-	    crypto_dh_supported(g))
+	    crypto_dh_supported(g) && g != sa->tun->dh_hint) {
 		sa->tun->dh_hint = g;
+		wait = 0;
+	}
 	if (sa->state == IKE_SA_ESTABLISHED)
-		loop_timer_arm_ms(sa->ike->loop, &sa->rekey_timer,
-				  REKEY_RETRY_MS);
+		loop_timer_arm_ms(sa->ike->loop, &sa->rekey_timer, wait);
 	return ike_d_ok();
 }
 

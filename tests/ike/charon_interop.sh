@@ -234,6 +234,8 @@ scenario() {
 	while [ -d /proc/$ppid ] && ! grep -q READY "$DIR/peer.out"; do
 		sleep 0.2
 	done
+	# Let charon finish what the last exchange started, then ask.
+	sleep 0.5
 	swan --list-sas >"$DIR/sas.out" 2>&1
 	local n=1
 	if [ -n "${ONE_SA:-}" ]; then

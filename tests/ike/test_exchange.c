@@ -668,9 +668,34 @@ static void test_reconnect_policy(void **state)
 	}
 }
 
+/* CREATE_CHILD_SA with the wrong PFS group: INVALID_KE_PAYLOAD, then an
+ * immediate retry with the group the peer asked for. */
+static void test_rekey_invalid_ke(void **state)
+{
+	(void)state;
+	struct h_world w;
+	struct ike_tunnel_config ca, cb;
+	pair_up(&w, &ca, &cb);
+	ca.n_esp = 2;
+	ca.esp[0].pfs_dh = 19;
+	ca.esp[1] = ca.esp[0];
+	ca.esp[1].pfs_dh = 14;
+	cb.esp[0].pfs_dh = 14;
+	ca.child_lifetime_s = 60;
+	cb.child_lifetime_s = 200;
+	ca.rekey_margin_s = cb.rekey_margin_s = 10;
+	add_both(&w, &ca, &cb);
+	h_run(&w, 50500);
+	assert_rekeyed(&w.node[A], 1);
+	assert_rekeyed(&w.node[B], 1);
+	assert_pair(&w.node[A], &w.node[B]);
+	assert_int_equal(ike_get_stats(w.node[A].ike)->notify_rx[IKE_N_INVALID_KE_PAYLOAD], 1);
+	h_fini(&w);
+}
+
 int main(void)
 {
-	vlog_init("test", VLOG_WARN, false);
+	vlog_init("test", VLOG_ERR, false);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_suites),
 		cmocka_unit_test(test_cloud_profiles),
@@ -693,6 +718,7 @@ int main(void)
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_nat_and_esn),
 		cmocka_unit_test(test_reconnect_policy),
+		cmocka_unit_test(test_rekey_invalid_ke),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
