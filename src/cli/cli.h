@@ -47,6 +47,7 @@ extern const struct cli_cmd cli_cmds_validate[];
 extern const struct cli_cmd cli_cmds_plan[];
 extern const struct cli_cmd cli_cmds_config[];
 extern const struct cli_cmd cli_cmds_show[];
+extern const struct cli_cmd cli_cmds_ctl[];
 extern const struct cli_cmd cli_cmds_lab[];
 
 /* Every group, in help order, terminated by NULL (cmd_table.c). */

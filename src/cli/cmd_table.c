@@ -9,6 +9,7 @@ const struct cli_cmd *const cli_groups[] = {
 	cli_cmds_plan,
 	cli_cmds_config,
 	cli_cmds_show,
+	cli_cmds_ctl,
 	cli_cmds_lab,
 	NULL,
 };

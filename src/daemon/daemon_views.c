@@ -2,6 +2,7 @@
  * Control socket commands: the views vgwctl shows (docs/control-protocol.md).
  * Each handler builds one JSON object from the modules' own introspection.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <json-c/json.h>
@@ -125,6 +126,69 @@ static bool cmd_tunnel_up(void *arg, struct json_object *args,
 	return tunnel_admin(arg, args, true, data, err, errlen);
 }
 
+/* "bgp refresh|shutdown|enable|clear" {"peer": NAME[, "message": TEXT]} */
+static bool bgp_admin(struct vgwd *d, struct json_object *args, const char *what,
+		      struct json_object **data, char *err, size_t errlen)
+{
+	struct json_object *v, *m;
+	if (d->bgp == NULL) {
+		snprintf(err, errlen, "BGP is not configured on %s", d->cfg->name);
+		return false;
+	}
+	if (args == NULL || !json_object_object_get_ex(args, "peer", &v)) {
+		snprintf(err, errlen, "missing argument 'peer'");
+		return false;
+	}
+	const char *peer = json_object_get_string(v);
+	int rc;
+	if (strcmp(what, "refresh") == 0)
+		rc = bgp_peer_refresh(d->bgp, peer);
+	else if (strcmp(what, "shutdown") == 0)
+		rc = bgp_peer_shutdown(d->bgp, peer,
+				       json_object_object_get_ex(args, "message", &m)
+					       ? json_object_get_string(m) : NULL);
+	else if (strcmp(what, "enable") == 0)
+		rc = bgp_peer_enable(d->bgp, peer);
+	else
+		rc = bgp_peer_clear(d->bgp, peer);
+	if (rc == -ENOENT)
+		snprintf(err, errlen, "no BGP neighbor named '%.64s'", peer);
+	else if (rc == -EAGAIN)
+		snprintf(err, errlen, "the session with '%.64s' is not established", peer);
+	else if (rc == -ENOTSUP)
+		snprintf(err, errlen, "'%.64s' did not offer route refresh", peer);
+	else if (rc < 0)
+		snprintf(err, errlen, "bgp %s %.64s: %s", what, peer, strerror(-rc));
+	if (rc < 0)
+		return false;
+	*data = json_object_new_object();
+	return true;
+}
+
+static bool cmd_bgp_refresh(void *arg, struct json_object *args, struct json_object **data,
+			    char *err, size_t errlen)
+{
+	return bgp_admin(arg, args, "refresh", data, err, errlen);
+}
+
+static bool cmd_bgp_shutdown(void *arg, struct json_object *args, struct json_object **data,
+			     char *err, size_t errlen)
+{
+	return bgp_admin(arg, args, "shutdown", data, err, errlen);
+}
+
+static bool cmd_bgp_enable(void *arg, struct json_object *args, struct json_object **data,
+			   char *err, size_t errlen)
+{
+	return bgp_admin(arg, args, "enable", data, err, errlen);
+}
+
+static bool cmd_bgp_clear(void *arg, struct json_object *args, struct json_object **data,
+			  char *err, size_t errlen)
+{
+	return bgp_admin(arg, args, "clear", data, err, errlen);
+}
+
 const struct ctl_command vgwd_commands[] = {
 	{ "show status", true, "daemon summary", cmd_status },
 	{ "show connections", true, "tunnels as Azure's Connections page", vgwd_view_connections },
@@ -134,5 +198,9 @@ const struct ctl_command vgwd_commands[] = {
 	{ "reload", false, "re-read the config file", cmd_reload },
 	{ "tunnel down", false, "take a tunnel administratively down", cmd_tunnel_down },
 	{ "tunnel up", false, "bring an administratively down tunnel back", cmd_tunnel_up },
+	{ "bgp refresh", false, "send ROUTE-REFRESH to a neighbor", cmd_bgp_refresh },
+	{ "bgp shutdown", false, "administratively shut a BGP session (RFC 8203 message)", cmd_bgp_shutdown },
+	{ "bgp enable", false, "re-enable a shut BGP session", cmd_bgp_enable },
+	{ "bgp clear", false, "reset a BGP session", cmd_bgp_clear },
 };
 const size_t vgwd_n_commands = sizeof(vgwd_commands) / sizeof(vgwd_commands[0]);
