@@ -272,6 +272,16 @@ static size_t emit_announce(struct bgp_peer *p, const struct bgp_ann *v, size_t 
 	return i;
 }
 
+/* All n announcements (one attribute set) fit in a single UPDATE. */
+static bool fits_one(const struct bgp_ann *v, size_t n)
+{
+	/* header 19 + lengths 4 + attributes + MP_REACH overhead (IPv6) */
+	size_t size = 23 + v[0].x->enc_len + (v[0].rn->af == AF_INET6 ? 41 : 0);
+	for (size_t i = 0; i < n && size <= BGP_MAX_MSG; i++)
+		size += rn_nlri_size(v[i].rn);
+	return size <= BGP_MAX_MSG;
+}
+
 static void emit_groups(struct bgp_peer *p, struct bgp_ann *ann, size_t n_ann,
 			struct bgp_rnode **wd, size_t n_wd)
 {
@@ -289,8 +299,26 @@ static void emit_groups(struct bgp_peer *p, struct bgp_ann *ann, size_t n_ann,
 	for (size_t i = n4; i < n_wd;)
 		i += emit_withdraw(p, wd + i, n_wd - i);
 	qsort(ann, n_ann, sizeof(*ann), ann_cmp);
-	for (size_t i = 0; i < n_ann;)
-		i += emit_announce(p, ann + i, n_ann - i);
+	size_t budget = CHUNK / 4;
+	for (size_t i = 0; i < n_ann;) {
+		size_t j = i;
+		while (j < n_ann && ann[j].x == ann[i].x)
+			j++;
+		while (i < j) {
+			/* The tail of a group that would leave an UPDATE half
+			 * empty goes back to the queue to be packed with the
+			 * next chunk (bounded, so every chunk makes progress). */
+			if (p->qhead < p->qlen && j - i <= budget &&
+			    fits_one(ann + i, j - i)) {
+				budget -= j - i;
+				for (size_t k = i; k < j; k++)
+					p->q[--p->qhead] = ann[k].rn;
+				i = j;
+				break;
+			}
+			i += emit_announce(p, ann + i, j - i);
+		}
+	}
 }
 
 static void do_chunk(struct bgp_peer *p)

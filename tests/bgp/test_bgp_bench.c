@@ -141,7 +141,7 @@ static void receiver(uint16_t port, int report_fd)
 	int fd = client_open("127.0.0.11", port, 0x0b0b0b0b, 65002, CAPS_RX);
 	uint8_t m[4096];
 	double t0 = 0;
-	uint64_t prefixes = 0;
+	uint64_t prefixes = 0, updates = 0;
 	for (;;) {
 		if (!read_full(fd, m, 19))
 			_exit(1);
@@ -156,6 +156,7 @@ static void receiver(uint16_t port, int report_fd)
 		size_t al = (size_t)m[21 + wl] << 8 | m[22 + wl];
 		if (len == 23) /* End-of-RIB */
 			break;
+		updates++;
 		size_t off = 23 + wl + al;
 		while (off < len) {
 			off += 1 + ((size_t)m[off] + 7) / 8;
@@ -164,8 +165,8 @@ static void receiver(uint16_t port, int report_fd)
 	}
 	double dt = now_s() - t0;
 	char line[128];
-	int n = snprintf(line, sizeof(line), "%llu %.3f",
-			 (unsigned long long)prefixes, dt);
+	int n = snprintf(line, sizeof(line), "%llu %.3f %llu",
+			 (unsigned long long)prefixes, dt, (unsigned long long)updates);
 	if (write(report_fd, line, (size_t)n) != n)
 		_exit(1);
 	_exit(0);
@@ -238,11 +239,14 @@ static void test_bench(void **state)
 		       bgp_state_name(bgp_peer_state(bgp, "rx")));
 	ssize_t k = read(pfd[0], line, sizeof(line) - 1);
 	line[k > 0 ? k : 0] = '\0';
-	unsigned long long got = 0;
+	unsigned long long got = 0, updates = 0;
 	double adv = 0;
-	assert_int_equal(sscanf(line, "%llu %lf", &got, &adv), 2);
-	printf("bench: advertised %llu prefixes to a new peer in %.3f s\n", got, adv);
+	assert_int_equal(sscanf(line, "%llu %lf %llu", &got, &adv, &updates), 3);
+	printf("bench: advertised %llu prefixes to a new peer in %.3f s, %llu UPDATEs\n",
+	       got, adv, updates);
 	assert_int_equal(got, total);
+	/* packing: ~1000 /24s fit in one 4096-octet UPDATE */
+	assert_true(updates <= total / 950 + 2);
 	close(pfd[0]);
 	bgp_free(bgp);
 	int st;
