@@ -14,7 +14,11 @@
  * Threading: single-threaded, every call from the loop's thread.
  * Ownership: the speaker copies every config struct it is given (strings and
  * lists included); callers keep ownership of what they pass. Pointers passed
- * to hooks are valid only for the duration of the call.
+ * to hooks are valid only for the duration of the call. Hooks must not call
+ * bgp_free() or bgp_peer_remove(); other calls are allowed. bgp_free() calls
+ * no hooks.
+ * Peers: at most BGP_MAX_PEERS; an incoming connection is matched by its
+ * remote address (and the configured local address, if any).
  * Errors: functions returning int return 0 on success or a negative errno
  * (-EINVAL bad argument, -ENOENT unknown peer, -EEXIST duplicate, -ENOSPC
  * too many peers, -ENOMEM).
