@@ -52,9 +52,11 @@ static bool neighbor_exists(const struct dconf *c, const struct ip_addr *a)
 	return false;
 }
 
-static struct dconf_ifaddr ifaddr(const struct ip_addr *a)
+/* A tunnel end's inside address with the length of its inside CIDR. */
+static struct dconf_ifaddr ifaddr(const struct plan_tunnel *pt,
+				  const struct ip_addr *a)
 {
-	struct dconf_ifaddr r = { *a, 30 };
+	struct dconf_ifaddr r = { *a, pt->inside_cidr.len };
 	return r;
 }
 
@@ -97,7 +99,7 @@ static bool azure_tunnel(const struct plan *p, const struct plan_tunnel *pt,
 	snprintf(t->ifname, sizeof(t->ifname), "az%dt%zu", pt->instance, j);
 	t->local_outside = pt->peer_outside;
 	t->remote_outside = pt->aws_outside;
-	t->inside_address = ifaddr(&pt->peer_ip);
+	t->inside_address = ifaddr(pt, &pt->peer_ip);
 	t->inside_peer = pt->aws_ip;
 	set_psk(p, pt, t);
 	const char *bad = NULL;
@@ -224,7 +226,7 @@ static bool aws_side_tunnel(const struct plan *p, const struct plan_tunnel *pt,
 		 pt->vpn, pt->tunnel + 1);
 	t->local_outside = aws ? pt->aws_outside : pt->peer_outside;
 	t->remote_outside = aws ? pt->peer_outside : pt->aws_outside;
-	t->inside_address = ifaddr(aws ? &pt->aws_ip : &pt->peer_ip);
+	t->inside_address = ifaddr(pt, aws ? &pt->aws_ip : &pt->peer_ip);
 	t->inside_peer = aws ? pt->peer_ip : pt->aws_ip;
 	set_psk(p, pt, t);
 	if (!aws_tunnel_common(p, tun, t, d))
