@@ -103,6 +103,14 @@ struct esp_sa;
 /* Returns NULL if the suite is unsupported, a key has the wrong length, the
  * window is out of range, or allocation fails. */
 struct esp_sa *esp_sa_new(const struct esp_sa_params *p, enum esp_dir dir);
+/*
+ * Same with `lanes` independent cipher contexts (1..ESP_MAX_LANES), so that
+ * up to `lanes` threads can run esp_encap_seal / esp_decap_open on packets
+ * of this SA at the same time, each with its own lane number.
+ */
+#define ESP_MAX_LANES 8
+struct esp_sa *esp_sa_new_lanes(const struct esp_sa_params *p,
+				enum esp_dir dir, unsigned lanes);
 /* Wipes keys and frees; NULL-safe. */
 void esp_sa_free(struct esp_sa *sa);
 
@@ -144,6 +152,36 @@ enum esp_drop esp_encap(struct esp_sa *sa, uint8_t *pkt, size_t cap,
 enum esp_drop esp_decap(struct esp_sa *sa, uint8_t *pkt, size_t len,
 			size_t *inner_off, size_t *inner_len,
 			uint8_t *next_hdr, struct vtime now);
+
+/*
+ * The same two operations split into phases, so the crypto of a batch can
+ * run on several threads while numbering and the replay window stay in
+ * one thread, in packet order:
+ *
+ *   out: esp_encap_frame (sequence number, header, IV, padding, trailer;
+ *        counts the packet) then esp_encap_seal (encrypt + ICV, any lane).
+ *   in:  esp_decap_check (parse, replay check; nothing changes) then
+ *        esp_decap_open (ICV + decrypt, any lane, counts nothing) then
+ *        esp_decap_finish (replay re-check, window update, trailer checks,
+ *        stats), with open_ok telling whether the ICV verified.
+ *
+ * esp_encap/esp_decap are exactly these phases on lane 0. The frame/check/
+ * finish phases and the stats belong to one thread.
+ */
+enum esp_drop esp_encap_frame(struct esp_sa *sa, uint8_t *pkt, size_t cap,
+			      size_t inner_len, size_t *esp_len,
+			      uint64_t *seq, struct vtime now);
+/* False on a crypto failure (not counted: call esp_sa_count_drop). */
+bool esp_encap_seal(struct esp_sa *sa, unsigned lane, uint8_t *pkt,
+		    size_t esp_len, uint64_t seq);
+enum esp_drop esp_decap_check(struct esp_sa *sa, const uint8_t *pkt,
+			      size_t len, uint64_t *seq);
+bool esp_decap_open(struct esp_sa *sa, unsigned lane, uint8_t *pkt,
+		    size_t len, uint64_t seq);
+enum esp_drop esp_decap_finish(struct esp_sa *sa, bool open_ok,
+			       uint8_t *pkt, size_t len, uint64_t seq,
+			       size_t *inner_off, size_t *inner_len,
+			       uint8_t *next_hdr, struct vtime now);
 
 /* SPI of an ESP packet (first 4 bytes); false if shorter than a header. */
 bool esp_peek_spi(const uint8_t *pkt, size_t len, uint32_t *spi);

@@ -16,7 +16,8 @@ struct esp_sa {
 	uint8_t iv_len;
 	uint8_t icv_len;
 	uint8_t block;
-	struct crypto_cipher *cipher;
+	struct crypto_cipher *cipher[ESP_MAX_LANES];
+	unsigned lanes;
 	uint64_t seq;      /* out: last sequence number sent (0 = none) */
 	uint64_t seq_max;  /* out: last usable sequence number */
 	struct esp_replay replay; /* in */

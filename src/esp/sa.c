@@ -42,7 +42,13 @@ static bool keys_ok(const struct esp_sa_params *p)
 
 struct esp_sa *esp_sa_new(const struct esp_sa_params *p, enum esp_dir dir)
 {
-	if (p == NULL || !keys_ok(p))
+	return esp_sa_new_lanes(p, dir, 1);
+}
+
+struct esp_sa *esp_sa_new_lanes(const struct esp_sa_params *p,
+				enum esp_dir dir, unsigned lanes)
+{
+	if (p == NULL || !keys_ok(p) || lanes < 1 || lanes > ESP_MAX_LANES)
 		return NULL;
 	struct esp_sa *sa = calloc(1, sizeof(*sa));
 	if (sa == NULL)
@@ -54,20 +60,21 @@ struct esp_sa *esp_sa_new(const struct esp_sa_params *p, enum esp_dir dir)
 	sa->seq_max = p->esn ? UINT64_MAX : UINT32_MAX;
 	sa->iv_pool_off = ESP_IV_POOL;
 	bool ok = esp_replay_init(&sa->replay, p->replay_window, p->esn);
-	if (ok) {
-		sa->cipher = crypto_cipher_new(
+	for (unsigned i = 0; ok && i < lanes; i++) {
+		sa->cipher[i] = crypto_cipher_new(
 			p->encr, p->key_bits, p->integ,
 			dir == ESP_OUT ? CRYPTO_ENCRYPT : CRYPTO_DECRYPT,
 			p->encr_key->p, p->integ_key ? p->integ_key->p : NULL);
-		ok = sa->cipher != NULL;
+		ok = sa->cipher[i] != NULL;
+		sa->lanes = i + 1;
 	}
 	if (!ok) {
 		esp_sa_free(sa);
 		return NULL;
 	}
-	sa->iv_len = (uint8_t)crypto_cipher_iv_len(sa->cipher);
-	sa->icv_len = (uint8_t)crypto_cipher_icv_len(sa->cipher);
-	sa->block = (uint8_t)crypto_cipher_block_len(sa->cipher);
+	sa->iv_len = (uint8_t)crypto_cipher_iv_len(sa->cipher[0]);
+	sa->icv_len = (uint8_t)crypto_cipher_icv_len(sa->cipher[0]);
+	sa->block = (uint8_t)crypto_cipher_block_len(sa->cipher[0]);
 	return sa;
 }
 
@@ -75,7 +82,8 @@ void esp_sa_free(struct esp_sa *sa)
 {
 	if (sa == NULL)
 		return;
-	crypto_cipher_free(sa->cipher);
+	for (unsigned i = 0; i < sa->lanes; i++)
+		crypto_cipher_free(sa->cipher[i]);
 	secret_cleanse(sa->iv_pool, sizeof(sa->iv_pool));
 	free(sa);
 }
@@ -228,8 +236,9 @@ static void build_aad(const struct esp_sa *sa, uint64_t seq,
 	}
 }
 
-enum esp_drop esp_encap(struct esp_sa *sa, uint8_t *pkt, size_t cap,
-			size_t inner_len, size_t *esp_len, struct vtime now)
+enum esp_drop esp_encap_frame(struct esp_sa *sa, uint8_t *pkt, size_t cap,
+			      size_t inner_len, size_t *esp_len,
+			      uint64_t *seq_out, struct vtime now)
 {
 	size_t head = esp_sa_head_len(sa);
 	if (cap < head || cap - head < inner_len)
@@ -254,17 +263,39 @@ enum esp_drop esp_encap(struct esp_sa *sa, uint8_t *pkt, size_t cap,
 	put_u32be(pkt + 4, (uint32_t)seq);
 	if (!next_iv(sa, pkt + ESP_HDR_LEN, seq))
 		return drop(sa, ESP_DROP_CRYPTO);
-	struct esp_aad a;
-	build_aad(sa, seq, &a);
-	if (!crypto_cipher_seal(sa->cipher, a.aad, a.aad_len,
-				pkt + ESP_HDR_LEN, pkt + head, body, a.trailer,
-				a.trailer_len, pkt + head + body))
-		return drop(sa, ESP_DROP_CRYPTO);
 	sa->seq = seq;
+	*seq_out = seq;
 	*esp_len = head + body + sa->icv_len;
 	stat_add(&sa->stats.packets, 1);
 	stat_add(&sa->stats.bytes, inner_len);
 	atomic_store_explicit(&sa->stats.last_ns, now.ns, memory_order_relaxed);
+	return ESP_DROP_OK;
+}
+
+bool esp_encap_seal(struct esp_sa *sa, unsigned lane, uint8_t *pkt,
+		    size_t esp_len, uint64_t seq)
+{
+	size_t head = esp_sa_head_len(sa);
+	if (lane >= sa->lanes || esp_len < head + sa->icv_len)
+		return false;
+	size_t body = esp_len - head - sa->icv_len;
+	struct esp_aad a;
+	build_aad(sa, seq, &a);
+	return crypto_cipher_seal(sa->cipher[lane], a.aad, a.aad_len,
+				  pkt + ESP_HDR_LEN, pkt + head, body,
+				  a.trailer, a.trailer_len, pkt + head + body);
+}
+
+enum esp_drop esp_encap(struct esp_sa *sa, uint8_t *pkt, size_t cap,
+			size_t inner_len, size_t *esp_len, struct vtime now)
+{
+	uint64_t seq;
+	enum esp_drop d = esp_encap_frame(sa, pkt, cap, inner_len, esp_len,
+					  &seq, now);
+	if (d != ESP_DROP_OK)
+		return d;
+	if (!esp_encap_seal(sa, 0, pkt, *esp_len, seq))
+		return drop(sa, ESP_DROP_CRYPTO);
 	return ESP_DROP_OK;
 }
 
@@ -309,37 +340,73 @@ static enum esp_drop replay_verdict(const struct esp_sa *sa, uint64_t seq)
 	}
 }
 
-enum esp_drop esp_decap(struct esp_sa *sa, uint8_t *pkt, size_t len,
-			size_t *inner_off, size_t *inner_len,
-			uint8_t *next_hdr, struct vtime now)
+/*
+ * The packet's shape: header, IV, body (a whole number of blocks, room for
+ * the trailer), ICV. Offsets come back through the pointers.
+ */
+static enum esp_drop parse(const struct esp_sa *sa, const uint8_t *pkt,
+			   size_t len, uint32_t *seq_low, size_t *body)
 {
 	struct rd r;
-	uint32_t spi, seq_low;
-	const uint8_t *iv, *icv;
+	uint32_t spi;
 	rd_init(&r, pkt, len);
-	if (!rd_u32be(&r, &spi) || !rd_u32be(&r, &seq_low) ||
-	    !rd_ptr(&r, sa->iv_len, &iv) || rd_left(&r) < sa->icv_len)
-		return drop(sa, ESP_DROP_SHORT);
+	if (!rd_u32be(&r, &spi) || !rd_u32be(&r, seq_low) ||
+	    !rd_skip(&r, sa->iv_len) || rd_left(&r) < sa->icv_len)
+		return ESP_DROP_SHORT;
 	if (spi != sa->spi)
-		return drop(sa, ESP_DROP_UNKNOWN_SPI);
-	size_t body = rd_left(&r) - sa->icv_len;
-	if (body < ESP_TRAILER_LEN || body % sa->block != 0)
-		return drop(sa, ESP_DROP_SHORT);
-	size_t head = ESP_HDR_LEN + sa->iv_len;
-	if (!rd_skip(&r, body) || !rd_ptr(&r, sa->icv_len, &icv))
-		return drop(sa, ESP_DROP_SHORT);
+		return ESP_DROP_UNKNOWN_SPI;
+	*body = rd_left(&r) - sa->icv_len;
+	if (*body < ESP_TRAILER_LEN || *body % sa->block != 0)
+		return ESP_DROP_SHORT;
+	return ESP_DROP_OK;
+}
+
+enum esp_drop esp_decap_check(struct esp_sa *sa, const uint8_t *pkt,
+			      size_t len, uint64_t *seq)
+{
+	uint32_t seq_low;
+	size_t body;
+	enum esp_drop d = parse(sa, pkt, len, &seq_low, &body);
+	if (d != ESP_DROP_OK)
+		return drop(sa, d);
 	/* RFC 4303 3.4.3: replay check before spending any crypto. */
-	uint64_t seq = esp_replay_infer(&sa->replay, seq_low);
+	*seq = esp_replay_infer(&sa->replay, seq_low);
+	d = replay_verdict(sa, *seq);
+	if (d != ESP_DROP_OK)
+		return drop(sa, d);
+	return ESP_DROP_OK;
+}
+
+bool esp_decap_open(struct esp_sa *sa, unsigned lane, uint8_t *pkt,
+		    size_t len, uint64_t seq)
+{
+	uint32_t seq_low;
+	size_t body;
+	if (lane >= sa->lanes || parse(sa, pkt, len, &seq_low, &body) != ESP_DROP_OK)
+		return false;
+	size_t head = ESP_HDR_LEN + sa->iv_len;
+	struct esp_aad a;
+	build_aad(sa, seq, &a);
+	return crypto_cipher_open(sa->cipher[lane], a.aad, a.aad_len,
+				  pkt + ESP_HDR_LEN, pkt + head, body,
+				  a.trailer, a.trailer_len, pkt + head + body);
+}
+
+enum esp_drop esp_decap_finish(struct esp_sa *sa, bool open_ok,
+			       uint8_t *pkt, size_t len, uint64_t seq,
+			       size_t *inner_off, size_t *inner_len,
+			       uint8_t *next_hdr, struct vtime now)
+{
+	if (!open_ok)
+		return drop(sa, ESP_DROP_ICV);
+	/* Two copies of one number may have passed the check in a batch. */
 	enum esp_drop d = replay_verdict(sa, seq);
 	if (d != ESP_DROP_OK)
 		return drop(sa, d);
-	struct esp_aad a;
-	build_aad(sa, seq, &a);
-	if (!crypto_cipher_open(sa->cipher, a.aad, a.aad_len, iv, pkt + head,
-				body, a.trailer, a.trailer_len, icv))
-		return drop(sa, ESP_DROP_ICV);
 	/* Authenticated: only now may the window move (RFC 4303 3.4.3). */
 	esp_replay_update(&sa->replay, seq);
+	size_t head = ESP_HDR_LEN + sa->iv_len;
+	size_t body = len - head - sa->icv_len;
 	d = check_trailer(pkt + head, body, inner_len, next_hdr);
 	if (d != ESP_DROP_OK)
 		return drop(sa, d);
@@ -348,4 +415,17 @@ enum esp_drop esp_decap(struct esp_sa *sa, uint8_t *pkt, size_t len,
 	stat_add(&sa->stats.bytes, *inner_len);
 	atomic_store_explicit(&sa->stats.last_ns, now.ns, memory_order_relaxed);
 	return ESP_DROP_OK;
+}
+
+enum esp_drop esp_decap(struct esp_sa *sa, uint8_t *pkt, size_t len,
+			size_t *inner_off, size_t *inner_len,
+			uint8_t *next_hdr, struct vtime now)
+{
+	uint64_t seq;
+	enum esp_drop d = esp_decap_check(sa, pkt, len, &seq);
+	if (d != ESP_DROP_OK)
+		return d;
+	bool ok = esp_decap_open(sa, 0, pkt, len, seq);
+	return esp_decap_finish(sa, ok, pkt, len, seq, inner_off, inner_len,
+				next_hdr, now);
 }
