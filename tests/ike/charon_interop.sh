@@ -11,7 +11,9 @@
 # child-rekey-both (both sides rekey on similar timers),
 # ike-rekey-charon / ike-rekey-vgw (IKE SA rekeys), ike-then-child (a Child
 # SA rekey over a rekeyed IKE SA: proves its SK_d), simultaneous (both
-# initiate at once; exactly one IKE SA must remain), psk-mismatch (must fail
+# initiate at once; exactly one IKE SA must remain), dpd-dead (charon is
+# killed; vgw's DPD, 5 s interval / 15 s timeout, must declare the tunnel
+# down), psk-mismatch (must fail
 # with AUTHENTICATION_FAILED on both sides).
 #
 # Every successful scenario also checks that the last Child SA's keys are
@@ -245,9 +247,20 @@ scenario() {
 		n=$(grep -c ESTABLISHED "$DIR/sas.out")
 		echo "    IKE SAs at charon after settling: $n"
 	fi
+	if [ -n "${KILL_CHARON:-}" ]; then
+		# The peer dies without a word (SIGKILL: no DELETE): vgw's DPD
+		# must notice and run its action.
+		kill -9 "$CHARON_PID" 2>/dev/null
+		stop_charon
+	fi
 	wait $ppid
 	local rc=$?
 	[ "$n" = 1 ] || rc=1
+	if [ -n "${KILL_CHARON:-}" ]; then
+		rc=1
+		grep -q "TUNNEL interop DOWN DPD timeout" "$DIR/peer.out" && rc=0
+		echo "    vgw after charon died: $(grep 'DPD timeout' "$DIR/peer.out" | head -1)"
+	fi
 	if [ -z "${EXPECT_FAIL:-}" ] && ! check_keys; then
 		rc=1
 	fi
@@ -291,6 +304,7 @@ run() {
 	ike-then-child) EXPECT='"ike_rekeys": [1-9]' scenario ike-then-child aes256-sha256-ecp256 aes256gcm16-ecp256 8 14 vgw --expect-rekeys 1 --min-run 16 --run 40 ;;
 	ike-then-child-vgw) EXPECT='"ike_rekeys": [1-9]' scenario ike-then-child-vgw aes256-sha256-ecp256 aes256gcm16-ecp256 0 0 vgw --ike-life 12 --child-life 21 --expect-rekeys 1 --min-run 18 --run 40 ;;
 	simultaneous) ONE_SA=1 scenario simultaneous aes256gcm16-prfsha256-ecp256 aes256gcm16 0 0 both --hold 8 ;;
+	dpd-dead) KILL_CHARON=1 scenario dpd-dead aes256gcm16-prfsha256-ecp256 aes256gcm16 0 0 vgw --dpd --hold 40 ;;
 	psk-mismatch) EXPECT_FAIL='TUNNEL interop DOWN AUTHENTICATION_FAILED from peer' scenario psk-mismatch aes256gcm16-prfsha256-ecp256 aes256gcm16 0 0 vgw --psk wrong-psk-0000 --run 4 ;;
 	no-proposal) EXPECT_FAIL='TUNNEL interop DOWN NO_PROPOSAL_CHOSEN from peer' scenario no-proposal aes256gcm16-prfsha256-x448 aes256gcm16 0 0 vgw --run 4 ;;
 	ike-rekey-vgw) EXPECT='"ike_rekeys": [1-9]' scenario ike-rekey-vgw aes256-sha256-ecp256 aes256gcm16 0 0 vgw --ike-life 12 --min-run 14 --run 30 --dpd ;;
@@ -298,7 +312,7 @@ run() {
 }
 
 if [ $# -eq 0 ]; then
-	set -- gcm-ecp cbc-modp charon-init azure azure-resp child-rekey-vgw child-rekey-charon child-rekey-both ike-rekey-charon ike-rekey-vgw ike-then-child ike-then-child-vgw simultaneous psk-mismatch
+	set -- gcm-ecp cbc-modp charon-init azure azure-resp child-rekey-vgw child-rekey-charon child-rekey-both ike-rekey-charon ike-rekey-vgw ike-then-child ike-then-child-vgw simultaneous dpd-dead psk-mismatch
 fi
 # A scenario that fails is run once more; a pass on the second attempt is
 # reported as FLAKY (and does not fail the test), two failures fail it.
