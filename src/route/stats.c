@@ -53,6 +53,9 @@ struct json_object *route_fib_stats_json(const struct route_fib *fib)
 	add_u64(o, "lost", fib->c.lost);
 	add_u64(o, "batches", fib->c.batches);
 	add_u64(o, "malformed_replies", fib->malformed);
+	json_object_object_add(o, "nexthop_objects",
+			       json_object_new_boolean(fib->nh_objects));
+	add_u64(o, "nexthop_objects_known", fib->nhreg.len);
 	json_object_object_add(o, "errors", errors_json(fib));
 	return o;
 }

@@ -429,6 +429,11 @@ static void test_nexthop_objects(void **state)
 	assert_int_equal(f->count, 52);
 	free(f);
 
+	struct json_object *j = route_fib_stats_json(fib), *v;
+	assert_true(json_object_object_get_ex(j, "nexthop_objects_known", &v));
+	assert_int_equal(json_object_get_int64(v), 6);
+	json_object_put(j);
+
 	/* Tunnel va0 down: groups shrink, the single-path route goes. */
 	assert_int_equal(route_fib_withdraw_ifindex(fib, if_va0), 2);
 	assert_sh_contains("ip route show proto 201", "10.71.", false);
