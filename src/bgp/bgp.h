@@ -116,6 +116,10 @@ struct bgp_peer_config {
 	bool next_hop_self;           /* also toward iBGP (always for eBGP) */
 	bool gr_helper;               /* retain routes when a GR peer restarts */
 	bool ipv6;                    /* offer IPv6 unicast (IPv4 always) */
+	/* Next hop announced for routes of the other family than the session's
+	 * (IPv6 routes over an IPv4 session and vice versa; no RFC 8950).
+	 * Unset: such routes are not announced on this session. */
+	struct ip_addr nexthop4, nexthop6;
 	bool disabled;                /* start administratively down */
 };
 

@@ -133,20 +133,16 @@ void bgp_policy_import(const struct bgp_peer *p, struct bgp_attrs *a,
 	}
 }
 
-/* The session's local address in the family of the route's next hop. */
+/* The session's local address in the family of the route's next hop, or
+ * the configured next hop for the other family (unset if none). */
 static struct ip_addr self_nexthop(const struct bgp_peer *p, uint8_t family)
 {
 	struct ip_addr l = p->conn ? p->conn->local : p->cfg.local;
-	if (l.family == family || family == 0)
+	if (l.family == family)
 		return l;
-	if (family == AF_INET6 && l.family == AF_INET) {
-		/* IPv4-mapped IPv6 address when the session runs over IPv4. */
-		struct ip_addr m = { .family = AF_INET6 };
-		m.a[10] = m.a[11] = 0xff;
-		memcpy(m.a + 12, l.a, 4);
-		return m;
-	}
-	return l;
+	/* An IPv4-mapped address would be read as IPv4 by BIRD and cannot be
+	 * a kernel IPv6 gateway: use the configured one instead. */
+	return family == AF_INET6 ? p->cfg.nexthop6 : p->cfg.nexthop4;
 }
 
 static bool export_aspath(const struct bgp_peer *p, struct bgp_attrs *o,
@@ -180,8 +176,7 @@ bool bgp_policy_export(const struct bgp_peer *p, const struct bgp_attrs *src,
 	if (p->ebgp || p->cfg.next_hop_self || local) {
 		out->nexthop = self_nexthop(p, fam);
 		memset(&out->nexthop_ll, 0, sizeof(out->nexthop_ll));
-		/* An IPv4 route needs an IPv4 next hop (no RFC 8950 here): over
-		 * an IPv6-only session it cannot be advertised. */
+		/* A route needs a next hop of its own family (no RFC 8950). */
 		if (out->nexthop.family != fam)
 			return false;
 	}

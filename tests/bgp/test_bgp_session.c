@@ -352,8 +352,12 @@ static void test_ipv6_and_soft_policy(void **state)
 	struct bgp_peer_config pa = peer("b", "127.0.0.2", "127.0.0.1", 64512, w->port);
 	struct bgp_peer_config pb = peer("a", "127.0.0.1", "127.0.0.2", 65000, w->port);
 	pa.ipv6 = pb.ipv6 = true;
+	pa.nexthop6 = tu_addr("2001:db8:ffff::1");
 	establish_ab(w, &pa, &pb);
 	struct ip_prefix v6 = tu_prefix("2001:db8::/32");
+	/* B has no IPv6 next hop for this IPv4 session: announces no IPv6 */
+	struct ip_prefix v6b = tu_prefix("2001:db8:b::/48");
+	bgp_originate(w->b, &v6b);
 	struct ip_prefix v4a = tu_prefix("10.40.0.0/16"), v4b = tu_prefix("10.41.0.0/16");
 	bgp_originate(w->a, &v6);
 	bgp_originate(w->a, &v4a);
@@ -361,9 +365,11 @@ static void test_ipv6_and_soft_policy(void **state)
 	assert_true(wait_route(w, w->b, "2001:db8::/32", true));
 	assert_true(wait_route(w, w->b, "10.41.0.0/16", true));
 	struct json_object *j = path_of(w->b, "2001:db8::/32");
-	assert_string_equal(jstr(j, "next_hop"), "::ffff:127.0.0.1");
+	assert_string_equal(jstr(j, "next_hop"), "2001:db8:ffff::1");
 	assert_string_equal(jstr(j, "as_path"), "65000");
 	json_object_put(j);
+	assert_false(wait_route(w, w->a, "2001:db8:b::/48", true));
+	bgp_withdraw(w->b, &v6b);
 	/* B now refuses 10.41/16 exactly (Azure-style deny_exact): no reset */
 	uint64_t est = bgp_peer_by_name(w->b, "a")->st.established_count;
 	pb.import.deny_exact = &v4b;
