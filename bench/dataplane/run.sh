@@ -14,6 +14,8 @@
 # with ratios. Everything shares the machine's cores.
 #
 # usage: run.sh [-t SECONDS] [-r RUNS] [-u UDP_RATE] [-o OUTDIR] [-s SKIP(plain,vgw,ss,speed)]
+# VGW_DP_ARGS="--crypto-threads 0" run.sh ... passes options to vgw-dp-static
+# (default: 1 crypto helper thread per gateway).
 # PERF=1 run.sh ... also records `perf record -a` during the first TCP 1-stream
 # run of each tunnel and writes OUTDIR/perf-<path>.txt.
 set -euo pipefail
@@ -60,7 +62,7 @@ build() {
 	log "building vgw-dp-static (-O2)"
 	cc -std=c11 -O2 -g -D_GNU_SOURCE ${VGW_DP_CFLAGS:-} -Wall -Wextra -I"$SRC/src" -o "$bin" \
 		"$SRC/bench/dataplane/vgw-dp-static.c" \
-		"$SRC"/src/io/{csum,vnet,demux,mss,seg,gro,tun,link,udp,dataplane,dp_tx,dp_rx,dp_stats}.c \
+		"$SRC"/src/io/{csum,vnet,demux,mss,seg,gro,tun,link,udp,cpool,dataplane,dp_tx,dp_rx,dp_stats}.c \
 		"$SRC"/src/esp/{sa,replay}.c "$SRC"/src/crypto/{cipher,secret}.c \
 		"$SRC"/src/base/{cursor,clock,log,loop,addr}.c \
 		-lcrypto -lmnl -ljson-c -lpthread
@@ -158,7 +160,7 @@ start_vgw() {
 	local ns=$1 local=$2 remote=$3 inside=$4 peer=$5 spi_in=$6 spi_out=$7 kin=$8 kout=$9
 	ip netns exec $ns "$DPBIN" --local $local --remote $remote --ifname vgw0 \
 		--inside $inside --peer $peer --spi-in $spi_in --spi-out $spi_out \
-		--key-in $kin --key-out $kout --mtu 1400 \
+		--key-in $kin --key-out $kout --mtu 1400 ${VGW_DP_ARGS:-} \
 		>"$OUT/vgw-$ns.stats.json" 2>"$OUT/vgw-$ns.log" &
 	PIDS+=("$!:vgw-dp-static")
 	VGWPIDS+=("$!")

@@ -8,6 +8,7 @@
  *       --spi-in 0x2000 --spi-out 0x1000 --key-in HEX --key-out HEX \
  *       [--suite aes256gcm16|aes128gcm16|aes256-sha256|aes128-sha1]
  *       [--port 4500] [--mtu 1400] [--mss 1360] [--no-clamp] [--esn]
+ *       [--crypto-threads N]   (helper threads for AES; default 1, 0 = none)
  *
  * Keys are hex: encryption key material (GCM: key || 4-byte salt), then for
  * CBC suites the integrity key appended. Prints the stats JSON on exit
@@ -87,7 +88,8 @@ static void usage(void)
 	fprintf(stderr, "usage: vgw-dp-static --local A --remote B --ifname N "
 			"--inside P/L [--peer A] --spi-in X --spi-out Y "
 			"--key-in HEX --key-out HEX [--suite S] [--port N] "
-			"[--mtu N] [--mss N] [--no-clamp] [--esn]\n");
+			"[--mtu N] [--mss N] [--no-clamp] [--esn] "
+			"[--crypto-threads N (default 1)]\n");
 	exit(2);
 }
 
@@ -125,6 +127,7 @@ static int parse_arg(struct opts *o, int c, const char *a)
 	case 'M': o->tun.mss = (uint16_t)atoi(a); return 0;
 	case 'n': o->tun.no_mss_clamp = true; return 0;
 	case 'e': o->esn = true; return 0;
+	case 'c': o->dp.crypto_threads = (unsigned)atoi(a); return 0;
 	case 's':
 		for (size_t i = 0; i < sizeof(suite_names) / sizeof(suite_names[0]); i++)
 			if (strcmp(a, suite_names[i].name) == 0)
@@ -144,12 +147,14 @@ static void parse(struct opts *o, int argc, char **argv)
 		{ "key-out", 1, 0, 'K' }, { "port", 1, 0, 'P' },
 		{ "mtu", 1, 0, 'm' },	  { "mss", 1, 0, 'M' },
 		{ "no-clamp", 0, 0, 'n' }, { "esn", 0, 0, 'e' },
-		{ "suite", 1, 0, 's' },	  { 0, 0, 0, 0 },
+		{ "suite", 1, 0, 's' },	  { "crypto-threads", 1, 0, 'c' },
+		{ 0, 0, 0, 0 },
 	};
 	memset(o, 0, sizeof(*o));
 	o->dp.natt_port = o->tun.remote.port = 4500;
 	o->suite = &suite_names[0];
 	o->tun.name = "static";
+	o->dp.crypto_threads = 1;
 	int c;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1)
 		if (parse_arg(o, c, optarg) != 0)

@@ -131,7 +131,16 @@ struct dp *dp_new(struct loop *loop, const struct dp_config *cfg,
 	dp->tx_arena = malloc(DP_TX_ARENA);
 	dp->rx_buf = malloc((size_t)DP_RX_BATCH * DP_RX_BUF);
 	int rc = -ENOMEM;
-	if (dp->tun_buf && dp->tx_arena && dp->rx_buf)
+	dp->lanes = 1;
+	if (cfg->crypto_threads > 0) {
+		dp->pool = dp_cpool_new(cfg->crypto_threads);
+		dp->tx_items = calloc(DP_TX_ITEMS, sizeof(*dp->tx_items));
+		dp->rx_items = calloc(DP_RX_ITEMS, sizeof(*dp->rx_items));
+		dp->lanes = 1 + cfg->crypto_threads;
+	}
+	bool pool_ok = cfg->crypto_threads == 0 ||
+		       (dp->pool && dp->tx_items && dp->rx_items);
+	if (dp->tun_buf && dp->tx_arena && dp->rx_buf && pool_ok)
 		rc = spi_sync(dp);
 	if (rc == 0) {
 		dp->fd_natt = io_udp_open(&cfg->local, cfg->natt_port,
@@ -169,6 +178,9 @@ void dp_free(struct dp *dp)
 		loop_io_del(dp->loop, dp->fd_ike);
 		close(dp->fd_ike);
 	}
+	dp_cpool_free(dp->pool);
+	free(dp->tx_items);
+	free(dp->rx_items);
 	free(dp->spi_tab);
 	free(dp->tun_buf);
 	free(dp->tx_arena);
@@ -303,7 +315,7 @@ static int install_in(struct dp *dp, struct dp_tunnel *t,
 		return -EEXIST;
 	if (t->nin == DP_MAX_IN_SAS)
 		return -ENOSPC;
-	struct esp_sa *sa = esp_sa_new(in, ESP_IN);
+	struct esp_sa *sa = esp_sa_new_lanes(in, ESP_IN, dp->lanes);
 	if (sa == NULL)
 		return -EINVAL;
 	t->in[t->nin++] = sa;
@@ -340,7 +352,7 @@ int dp_tunnel_sa_install(struct dp *dp, struct dp_tunnel *t,
 {
 	struct esp_sa *new_out = NULL;
 	if (out != NULL) {
-		new_out = esp_sa_new(out, ESP_OUT);
+		new_out = esp_sa_new_lanes(out, ESP_OUT, dp->lanes);
 		if (new_out == NULL)
 			return -EINVAL;
 	}

@@ -13,7 +13,10 @@
  *
  * Threading: everything runs in the callbacks of the struct loop passed to
  * dp_new, on the loop's thread; every function here must be called from that
- * thread. SA install/remove therefore never races the packet path.
+ * thread. SA install/remove therefore never races the packet path. Optional
+ * crypto helpers (dp_config.crypto_threads) only encrypt/decrypt the items
+ * of a batch while the loop thread waits for that batch, so they never see
+ * an SA being installed or freed.
  *
  * Errors: functions returning int return 0 or -errno; constructors return
  * NULL with errno set. Drops are never errors: they are counted (per tunnel
@@ -55,6 +58,13 @@ struct dp_config {
 	uint16_t ike_port;     /* 500; 0 = no plain IKE socket */
 	uint16_t natt_port;    /* 4500 */
 	uint32_t sock_buf;     /* SO_RCVBUF/SO_SNDBUF bytes; 0 = 4 MiB */
+	/*
+	 * Crypto helper threads (0..7). 0: everything on the loop thread.
+	 * n: each batch's AES-GCM/CBC work is shared by the loop thread and
+	 * n helpers (one cipher context per SA and thread); numbering,
+	 * replay window, I/O and the API stay on the loop thread.
+	 */
+	unsigned crypto_threads;
 };
 
 /* Opens the sockets and registers them with loop. */

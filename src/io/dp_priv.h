@@ -21,6 +21,27 @@
 #define DP_RX_BUF 65536
 #define DP_RX_ROUNDS 8         /* recvmmsg calls per readiness event */
 
+#define DP_TX_ITEMS 4096       /* ESP packets sealed per flush */
+#define DP_RX_ITEMS 4096       /* ESP packets opened per batch */
+#define DP_POOL_MIN 4          /* smaller batches stay on the loop thread */
+
+/* cpool.c: the crypto worker pool (lane 0 is the calling thread). */
+typedef void (*dp_cjob_fn)(void *ctx, size_t idx, unsigned lane);
+struct dp_cpool;
+struct dp_cpool *dp_cpool_new(unsigned helpers);
+void dp_cpool_free(struct dp_cpool *p);
+void dp_cpool_run(struct dp_cpool *p, size_t n, dp_cjob_fn fn, void *ctx);
+
+/* A framed ESP packet waiting to be sealed, or checked one to be opened. */
+struct dp_item {
+	struct esp_sa *sa;
+	struct dp_tunnel *t;
+	uint8_t *pkt;
+	size_t len;
+	uint64_t seq;
+	bool ok;
+};
+
 struct dp_counters {
 	uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes;
 	uint64_t drops[ESP_DROP_MAX];
@@ -85,6 +106,13 @@ struct dp {
 	size_t tx_used;
 	int ntx;
 	struct dp_tx_msg tx[DP_TX_MSGS];
+	/* crypto workers (NULL: all crypto on the loop thread) */
+	struct dp_cpool *pool;
+	unsigned lanes;
+	struct dp_item *tx_items;
+	size_t ntx_items;
+	struct dp_item *rx_items;
+	size_t nrx_items;
 	/* receive side */
 	uint8_t *rx_buf;
 	struct dp_tunnel *gro_list;
@@ -103,6 +131,7 @@ void dp_tun_readable(void *arg, int fd, uint32_t events);
 void dp_tx_flush(struct dp *dp);
 /* dp_rx.c */
 void dp_natt_readable(void *arg, int fd, uint32_t events);
+void dp_rx_items_run(struct dp *dp, struct vtime now);
 void dp_ike_readable(void *arg, int fd, uint32_t events);
 /* dp_stats.c */
 void dp_retire_sa(struct dp_tunnel *t, struct esp_sa *sa);

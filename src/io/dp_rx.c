@@ -69,10 +69,50 @@ static void rx_esp(struct dp *dp, uint8_t *p, size_t len, struct vtime now)
 	}
 	size_t off, ilen;
 	uint8_t nh;
+	if (dp->pool != NULL) {
+		/* Replay check now; open on all lanes at the end of the batch. */
+		uint64_t seq;
+		if (esp_decap_check(slot->sa, p, len, &seq) != ESP_DROP_OK)
+			return;
+		dp->rx_items[dp->nrx_items++] = (struct dp_item){
+			.sa = slot->sa, .t = slot->t, .pkt = p, .len = len,
+			.seq = seq };
+		if (dp->nrx_items == DP_RX_ITEMS)
+			dp_rx_items_run(dp, now);
+		return;
+	}
 	if (esp_decap(slot->sa, p, len, &off, &ilen, &nh, now) != ESP_DROP_OK)
 		return; /* counted on the SA */
 	slot->t->last_rx_ns = now.ns;
 	deliver(dp, slot->t, p + off, ilen);
+}
+
+static void open_job(void *ctx, size_t i, unsigned lane)
+{
+	struct dp_item *it = &((struct dp *)ctx)->rx_items[i];
+	it->ok = esp_decap_open(it->sa, lane, it->pkt, it->len, it->seq);
+}
+
+/* Opens the batch's checked packets on all lanes, then finishes in order. */
+void dp_rx_items_run(struct dp *dp, struct vtime now)
+{
+	size_t n = dp->nrx_items;
+	if (n >= DP_POOL_MIN)
+		dp_cpool_run(dp->pool, n, open_job, dp);
+	else
+		for (size_t i = 0; i < n; i++)
+			open_job(dp, i, 0);
+	for (size_t i = 0; i < n; i++) {
+		struct dp_item *it = &dp->rx_items[i];
+		size_t off, ilen;
+		uint8_t nh;
+		if (esp_decap_finish(it->sa, it->ok, it->pkt, it->len, it->seq,
+				     &off, &ilen, &nh, now) != ESP_DROP_OK)
+			continue;
+		it->t->last_rx_ns = now.ns;
+		deliver(dp, it->t, it->pkt + off, ilen);
+	}
+	dp->nrx_items = 0;
 }
 
 static void rx_ike(struct dp *dp, const uint8_t *p, size_t len,
@@ -169,6 +209,8 @@ void dp_natt_readable(void *arg, int fd, uint32_t events)
 		dp->rx_batches++;
 		for (int i = 0; i < n; i++)
 			rx_message(dp, &mm[i], &from[i], now);
+		if (dp->nrx_items > 0)
+			dp_rx_items_run(dp, now);
 		/* The batch's buffers are reused next round: write them out. */
 		gro_flush_all(dp);
 		if (n < DP_RX_BATCH)

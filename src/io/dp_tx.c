@@ -28,8 +28,33 @@ static void count_failed(struct dp *dp, int from, int to)
 		dp->tx[i].t->tx_errors += dp->tx[i].nsegs;
 }
 
+static void seal_job(void *ctx, size_t i, unsigned lane)
+{
+	struct dp_item *it = &((struct dp *)ctx)->tx_items[i];
+	it->ok = esp_encap_seal(it->sa, lane, it->pkt, it->len, it->seq);
+}
+
+/* Encrypts every framed packet of the batch, on all lanes. */
+static void seal_items(struct dp *dp)
+{
+	size_t n = dp->ntx_items;
+	if (n >= DP_POOL_MIN)
+		dp_cpool_run(dp->pool, n, seal_job, dp);
+	else
+		for (size_t i = 0; i < n; i++)
+			seal_job(dp, i, 0);
+	for (size_t i = 0; i < n; i++) {
+		/* Practically unreachable; the peer will drop it (ICV). */
+		if (!dp->tx_items[i].ok)
+			esp_sa_count_drop(dp->tx_items[i].sa, ESP_DROP_CRYPTO);
+	}
+	dp->ntx_items = 0;
+}
+
 void dp_tx_flush(struct dp *dp)
 {
+	if (dp->ntx_items > 0)
+		seal_items(dp);
 	if (dp->ntx == 0)
 		return;
 	struct mmsghdr mm[DP_TX_MSGS];
@@ -94,10 +119,12 @@ static struct dp_tx_msg *tx_slot(struct dp *dp, struct dp_tunnel *t,
 		if (m->t == t && !m->closed && esp_len <= m->seg_size &&
 		    m->nsegs < DP_GSO_MAX_SEGS &&
 		    m->len + esp_len <= DP_GSO_MAX_BYTES &&
-		    dp->tx_used + room <= DP_TX_ARENA)
+		    dp->tx_used + room <= DP_TX_ARENA &&
+		    dp->ntx_items < DP_TX_ITEMS)
 			return m;
 	}
-	if (dp->ntx == DP_TX_MSGS || dp->tx_used + room > DP_TX_ARENA)
+	if (dp->ntx == DP_TX_MSGS || dp->tx_used + room > DP_TX_ARENA ||
+	    dp->ntx_items == DP_TX_ITEMS)
 		dp_tx_flush(dp);
 	struct dp_tx_msg *m = &dp->tx[dp->ntx++];
 	*m = (struct dp_tx_msg){ .t = t, .off = dp->tx_used,
@@ -126,8 +153,18 @@ static void tx_segment(struct dp *dp, struct dp_tunnel *t, struct io_seg *s,
 		io_mss_clamp(p + head, n, (p[head] >> 4) == 6 ? t->mss - 20
 							       : t->mss);
 	size_t out_len;
-	if (esp_encap(sa, p, cap, n, &out_len, now) != ESP_DROP_OK)
+	if (dp->pool != NULL) {
+		/* Frame now (numbering stays in order), seal at flush. */
+		uint64_t seq;
+		if (esp_encap_frame(sa, p, cap, n, &out_len, &seq, now) !=
+		    ESP_DROP_OK)
+			goto unused;
+		dp->tx_items[dp->ntx_items++] =
+			(struct dp_item){ .sa = sa, .t = t, .pkt = p,
+					  .len = out_len, .seq = seq };
+	} else if (esp_encap(sa, p, cap, n, &out_len, now) != ESP_DROP_OK) {
 		goto unused;
+	}
 	m->len += out_len;
 	m->nsegs++;
 	dp->tx_used += out_len;

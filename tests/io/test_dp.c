@@ -26,6 +26,7 @@
 
 #include "crypto/cipher.h"
 #include "io/dataplane.h"
+#include "io/dp_priv.h"
 #include "io/pkt.h"
 
 #define IKE_PORT 41500
@@ -332,6 +333,45 @@ static void test_tunnel_traffic(void **state)
 	secret_free(kout);
 }
 
+struct pool_check {
+	_Atomic int hits[5000];
+	_Atomic int lanes_seen[ESP_MAX_LANES];
+};
+
+static void pool_job(void *ctx, size_t i, unsigned lane)
+{
+	struct pool_check *c = ctx;
+	atomic_fetch_add(&c->hits[i], 1);
+	atomic_fetch_add(&c->lanes_seen[lane], 1);
+}
+
+/* Every item of every batch runs exactly once, on lanes 0..helpers. */
+static void test_crypto_pool(void **state)
+{
+	(void)state;
+	static struct pool_check c;
+	struct dp_cpool *p = dp_cpool_new(3);
+	assert_non_null(p);
+	assert_null(dp_cpool_new(0));
+	assert_null(dp_cpool_new(ESP_MAX_LANES));
+	for (int round = 0; round < 300; round++) {
+		size_t n = (size_t)(round * 37) % 5000;
+		memset(&c, 0, sizeof(c));
+		dp_cpool_run(p, n, pool_job, &c);
+		for (size_t i = 0; i < 5000; i++)
+			assert_int_equal(atomic_load(&c.hits[i]), i < n ? 1 : 0);
+		int total = 0;
+		for (int l = 0; l < ESP_MAX_LANES; l++) {
+			if (l > 3)
+				assert_int_equal(atomic_load(&c.lanes_seen[l]), 0);
+			total += atomic_load(&c.lanes_seen[l]);
+		}
+		assert_int_equal(total, (int)n);
+	}
+	dp_cpool_free(p);
+	dp_cpool_free(NULL);
+}
+
 static void test_mtu_for_suite(void **state)
 {
 	(void)state;
@@ -350,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_sa_rules),
 		cmocka_unit_test(test_tunnel_traffic),
 		cmocka_unit_test(test_mtu_for_suite),
+		cmocka_unit_test(test_crypto_pool),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
