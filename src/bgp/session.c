@@ -342,8 +342,9 @@ static void enter_established(struct bgp_peer *p)
 	p->idle_hold_ms = p->cfg.idle_hold_ms ? p->cfg.idle_hold_ms : 1000;
 	p->maxpfx_warned = false;
 	if (p->alt != NULL) {
-		send_notification(p->alt, BGP_ERR_CEASE, BGP_SUB_CEASE_COLLISION,
-				  NULL, 0);
+		if (!p->alt->connecting)
+			send_notification(p->alt, BGP_ERR_CEASE,
+					  BGP_SUB_CEASE_COLLISION, NULL, 0);
 		conn_free(p->alt);
 	}
 	if (p->gr_stale && p->peer_gr_afs == 0) {
