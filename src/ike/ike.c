@@ -130,7 +130,9 @@ static void act(struct ike *ike, struct ike_sa *sa, const struct ike_msg *m,
 		reason_text(reason, sizeof(reason), &d, d.from_peer);
 		vlog(VLOG_WARN, "ike", sa->ctx, "IKE SA failed: %s", reason);
 		if (sa->tun != NULL) {
-			ike_tunnel_note_error(sa->tun, ike_notify_name(d.notify),
+			ike_tunnel_note_error(sa->tun,
+					      d.notify ? ike_notify_name(d.notify)
+						       : "ERROR",
 					      reason);
 			ike_tunnel_sa_gone(sa->tun, sa, false, reason);
 		}
