@@ -110,6 +110,26 @@ bool fw_establish(struct fw *w)
 	       ike_tunnel_get_state(w->ike[1], "f") == IKE_TUNNEL_UP;
 }
 
+static void fw_deliver_one(struct fw *w)
+{
+	struct fw_pkt p = fw_q[0];
+	memmove(fw_q, fw_q + 1, (fw_n - 1) * sizeof(fw_q[0]));
+	fw_n--;
+	ike_input(w->ike[p.to], &p.local, &p.remote, p.data, p.len);
+	free(p.data);
+}
+
+bool fw_half_open(struct fw *w)
+{
+	ike_tunnel_initiate(w->ike[0], "f");
+	for (int i = 0; i < 2 && fw_n > 0; i++)
+		fw_deliver_one(w);
+	while (fw_n > 0)
+		free(fw_q[--fw_n].data);
+	struct ike_sa *a = w->ike[0]->sas;
+	return a != NULL && a->state == IKE_SA_AUTH_SENT;
+}
+
 void fw_input(struct fw *w, const uint8_t *pkt, size_t len)
 {
 	struct ike_endpoint l = { w->addr[1], IKE_PORT };

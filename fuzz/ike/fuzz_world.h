@@ -25,6 +25,9 @@ struct fw *fw_new(void);
 void fw_free(struct fw *w);
 /* IKE_SA_INIT + IKE_AUTH between the nodes; true when both are up. */
 bool fw_establish(struct fw *w);
+/* Only IKE_SA_INIT: node 1 is left waiting for IKE_AUTH (whose request
+ * from node 0 is discarded). True if node 0 holds the keys. */
+bool fw_half_open(struct fw *w);
 /* Delivers queued packets (bounded). */
 void fw_pump(struct fw *w);
 /* One message from node 0 to node 1 (port 500). */
