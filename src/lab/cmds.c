@@ -147,6 +147,8 @@ static int build(const struct lab_opts *o, struct lab *lab, FILE *out)
 	for (size_t i = 0; i < lab->n_nodes; i++)
 		fprintf(out, " %s", lab->nodes[i].ns);
 	fprintf(out, "\n  configs, logs and control sockets in %s\n", lab->dir);
+	for (size_t i = 0; i < lab->n_nodes; i++)
+		unlink(lab->nodes[i].log); /* a new lab, new logs; heal appends */
 	if (lab_net_build(lab, o->err) < 0 || lab_daemons_start(lab, o->err) < 0)
 		return 2;
 	return 0;
