@@ -28,6 +28,10 @@ N=${N:-1000000}
 VGWD=${VGWD:-$ROOT/build/src/daemon/vgwd}
 VGWCTL=${VGWCTL:-$ROOT/build/src/cli/vgwctl}
 BENCH_DUTS=${BENCH_DUTS:-bird vgwd}
+# FIB=1: both DUTs also install every route into the kernel FIB (BIRD's
+# kernel protocol exporting all, vgwd without --no-fib), and "load" runs
+# until the kernel has them all.
+FIB=${FIB:-0}
 NSF="vgwt-bgpb$$-f"
 NSD="vgwt-bgpb$$-d"
 DUT_IP=198.18.0.2
@@ -115,6 +119,7 @@ bird_up() {
 	  debug { states, packets };
 	  hold time 90; ipv4 { import all; export none; };
 	}
+	$( [ "$FIB" = 1 ] && echo 'protocol kernel kfib { ipv4 { export all; import none; }; }' )
 	protocol bgp recv {
 	  local $DUT_IP as 65001; neighbor 198.18.0.3 as 65020; passive on;
 	  hold time 90; ipv4 { import none; export all; };
@@ -127,7 +132,13 @@ bird_up() {
 }
 # Channel statistics are O(1) for BIRD ("show route count" walks the whole
 # table and would slow the import it measures).
-bird_count() { birdc -s "$W/bird.ctl" show protocols all feed 2>/dev/null | awk '/Routes:/ { print $2; exit }'; }
+bird_count() {
+	if [ "$FIB" = 1 ]; then
+		birdc -s "$W/bird.ctl" show protocols all kfib 2>/dev/null | awk '/Routes:/ { print $4; exit }'
+	else
+		birdc -s "$W/bird.ctl" show protocols all feed 2>/dev/null | awk '/Routes:/ { print $2; exit }'
+	fi
+}
 # When the DUT processed the feeder's End-of-RIB (epoch s), from its log:
 # every UPDATE before it is in the Loc-RIB by then, and no polling skews it.
 bird_eor_time() {
@@ -175,13 +186,20 @@ vgwd_up() {
 	      hold_time: 90
 	      import: { allow: [255.255.255.255/32] }
 	EOF
-	ip netns exec "$NSD" "$VGWD" -c "$W/vgwd.yaml" -f --no-fib >"$W/vgwd.log" 2>&1 &
+	local nofib=--no-fib
+	[ "$FIB" = 1 ] && nofib=
+	ip netns exec "$NSD" "$VGWD" -c "$W/vgwd.yaml" -f $nofib >"$W/vgwd.log" 2>&1 &
 	DUT_PID=$!
 	for _ in $(seq 50); do [ -n "$(vgwd_count)" ] && return 0; sleep 0.1; done
 	die "vgwd did not start (or its status has no loc_rib_prefixes)"
 }
 vgwd_count() {
-	vgwd_status | jq -r 'if has("data") then .data else . end | .loc_rib_prefixes // empty' 2>/dev/null
+	local key=loc_rib_prefixes
+	[ "$FIB" = 1 ] && key=fib_installed
+	vgwd_status | python3 -c 'import json,sys
+d=json.load(sys.stdin); d=d.get("data", d)
+v=d.get(sys.argv[1])
+print("" if v is None else v)' "$key" 2>/dev/null
 }
 vgwd_eor_time() {
 	local t
@@ -270,7 +288,8 @@ for d in $BENCH_DUTS; do
 	CPU[$d]=$R_CPU ADVCPU[$d]=$R_ADV_CPU LOADEOR[$d]=$R_LOAD_EOR
 done
 b=bird v=vgwd
-printf '\nBGP benchmark, %s IPv4 prefixes (/16-/24, 4 AS paths, ~1,000 per UPDATE)\n' "$N"
+printf '\nBGP benchmark, %s IPv4 prefixes (/16-/24, 4 AS paths, ~1,000 per UPDATE)%s\n' "$N" \
+	"$( [ "$FIB" = 1 ] && echo ', routes installed in the kernel FIB' )"
 printf 'feeder -> sink: %s s (%s M prefixes/s)\n\n' "$SINK" "$SINK_RATE"
 printf '%-34s %12s %12s %10s\n' "" "${VERSION[$b]:-BIRD}" "${VERSION[$v]:-vgwd}" "vgw/BIRD"
 printf '%-34s %12s %12s %10s\n' "load, to End-of-RIB processed (s)" "${LOADEOR[$b]:-n/a}" "${LOADEOR[$v]:-n/a}" "$(ratio "${LOADEOR[$v]:-}" "${LOADEOR[$b]:-}")"

@@ -36,6 +36,13 @@ static bool cmd_status(void *arg, struct json_object *args,
 	json_object_object_add(o, "bgp_neighbors", json_object_new_int64((int64_t)d->cfg->bgp.n_neighbors));
 	json_object_object_add(o, "loc_rib_prefixes",
 			       json_object_new_int64(d->bgp ? (int64_t)bgp_route_count(d->bgp) : 0));
+	if (d->fib != NULL) {
+		struct route_fib_counters fc;
+		route_fib_counters(d->fib, &fc);
+		json_object_object_add(o, "fib_installed", json_object_new_int64((int64_t)fc.installed));
+		json_object_object_add(o, "fib_pending", json_object_new_int64((int64_t)fc.pending));
+		json_object_object_add(o, "fib_failed", json_object_new_int64((int64_t)fc.failed));
+	}
 	*data = o;
 	return true;
 }
