@@ -160,6 +160,13 @@ static struct ike_disp child_rekey_error(struct ike_sa *sa,
 	ike_sa_count_error(sa, n->type);
 	vlog(VLOG_WARN, "ike", sa->ctx, "Child SA rekey refused: %s",
 	     ike_notify_name(n->type));
+	if (req->collided && req->old_child != NULL) {
+		/* The peer's rekey of the same SA went through: its new SA
+		 * replaces the old one, which the peer deletes (2.8.1). */
+		ike_child_set_state(req->old_child, IKE_CHILD_REKEYED,
+				    "rekeyed by the peer meanwhile");
+		return ike_d_ok();
+	}
 	int64_t wait = REKEY_RETRY_MS;
 	if (n->type == IKE_N_INVALID_KE_PAYLOAD && rd_u16be(&r, &g) &&
 	    crypto_dh_supported(g) && g != sa->tun->pfs_hint) {

@@ -178,12 +178,30 @@ swan() {
 	ip netns exec "$R" swanctl "$@" --uri "unix://$DIR/run/charon.vici"
 }
 
-# Compares the last Child SA keys charon derived (its CHD log at level 4)
-# with the last keys vgw handed to child_up (--dump-keys): our outbound
-# pair must be charon's initiator or responder pair, our inbound the other.
+# Compares the keys of the Child SA vgw has up at the end (from its JSON
+# status and --dump-keys) with every Child SA charon derived (its CHD log at
+# level 4): our outbound pair must be charon's initiator or responder pair
+# of one of them, our inbound pair the other half of the same one. (After
+# a rekey collision the last SA charon derived may be the redundant one.)
 check_keys() {
-	local c
-	c=$(awk '
+	local spi line eo io ei ii
+	spi=$(grep '^STATUS' "$DIR/peer.out" | grep -o '"spi_in": "[0-9a-f]*"' |
+		tail -1 | cut -d'"' -f4)
+	line=$(grep -n "^CHILD_UP interop in=$spi " "$DIR/peer.out" | tail -1 |
+		cut -d: -f1)
+	if [ -z "$spi" ] || [ -z "$line" ]; then
+		echo "    no Child SA keys from vgw"
+		return 1
+	fi
+	keys() { tail -n +"$line" "$DIR/peer.out" | grep -m1 "^KEY $1 " | cut -d' ' -f3; }
+	eo=$(keys encr_out); io=$(keys integ_out)
+	ei=$(keys encr_in); ii=$(keys integ_in)
+	awk '
+		function flush() { if (v["encryption_initiator"] != "")
+			print v["encryption_initiator"] "|" v["integrity_initiator"] "|" \
+			      v["encryption_responder"] "|" v["integrity_responder"]
+			delete v }
+		/encryption initiator key =>/ { flush() }
 		/(encryption|integrity) (initiator|responder) key =>/ {
 			k = $3 "_" $4; cur = k; v[k] = ""; next }
 		cur != "" && /^[0-9:]+ [0-9]+\[CHD\] +[0-9]+: / {
@@ -191,23 +209,17 @@ check_keys() {
 				if ($i ~ /^[0-9A-F][0-9A-F]$/) v[cur] = v[cur] tolower($i)
 			next }
 		{ cur = "" }
-		END { print v["encryption_initiator"] "|" v["integrity_initiator"] "|" \
-			    v["encryption_responder"] "|" v["integrity_responder"] }
-	' "$DIR/charon.log")
-	local eo io ei ii
-	eo=$(grep '^KEY encr_out' "$DIR/peer.out" | tail -1 | cut -d' ' -f3)
-	io=$(grep '^KEY integ_out' "$DIR/peer.out" | tail -1 | cut -d' ' -f3)
-	ei=$(grep '^KEY encr_in' "$DIR/peer.out" | tail -1 | cut -d' ' -f3)
-	ii=$(grep '^KEY integ_in' "$DIR/peer.out" | tail -1 | cut -d' ' -f3)
+		END { flush() }
+	' "$DIR/charon.log" >"$DIR/charon.keys"
 	local ce ci re ri
-	IFS='|' read -r ce ci re ri <<<"$c"
-	if [ -n "$eo" ] && [ -n "$ce" ] &&
-	   { { [ "$eo|$io" = "$ce|$ci" ] && [ "$ei|$ii" = "$re|$ri" ]; } ||
-	     { [ "$eo|$io" = "$re|$ri" ] && [ "$ei|$ii" = "$ce|$ci" ]; }; }; then
-		echo "    Child SA keys identical at vgw and charon (encr ${#eo} hex chars)"
-		return 0
-	fi
-	echo "    Child SA keys DIFFER: charon [$c] vgw out [$eo $io] in [$ei $ii]"
+	while IFS='|' read -r ce ci re ri; do
+		if { [ "$eo|$io" = "$ce|$ci" ] && [ "$ei|$ii" = "$re|$ri" ]; } ||
+		   { [ "$eo|$io" = "$re|$ri" ] && [ "$ei|$ii" = "$ce|$ci" ]; }; then
+			echo "    Child SA $spi: keys identical at vgw and charon (encr ${#eo} hex chars)"
+			return 0
+		fi
+	done <"$DIR/charon.keys"
+	echo "    Child SA $spi: keys DIFFER from all $(wc -l <"$DIR/charon.keys") charon derived"
 	return 1
 }
 
