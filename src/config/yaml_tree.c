@@ -3,6 +3,7 @@
  * paths on every node. Memory comes from one arena per document.
  */
 #include "config/yaml_tree.h"
+#include "crypto/secret.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -65,6 +66,8 @@ void ytree_free(struct ytree_doc *doc)
 	struct arena_chunk *c = doc->chunks;
 	while (c != NULL) {
 		struct arena_chunk *next = c->next;
+		/* Scalars may be pre-shared keys: wipe before release. */
+		secret_cleanse(c->data, c->used);
 		free(c);
 		c = next;
 	}
@@ -444,6 +447,7 @@ struct ytree_doc *ytree_load_file(const char *path, struct diag_list *diags)
 		return NULL;
 	}
 	struct ytree_doc *doc = ytree_load_string(buf, len, path, diags);
+	secret_cleanse(buf, len); /* the file text may hold keys */
 	free(buf);
 	return doc;
 }
