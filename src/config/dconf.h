@@ -130,6 +130,14 @@ struct dconf_tunnel {
 	enum dconf_initiation initiation;
 	uint32_t mtu;       /* tunnel interface MTU; 0 = auto */
 	uint32_t mss_clamp; /* TCP MSS clamp; 0 = off */
+	/* Fast liveness between vgw gateways: send an ESP dummy packet
+	 * (RFC 4303 2.6, next header 59) every liveness_ms and declare the
+	 * tunnel dead after 3 intervals without any authenticated inbound
+	 * packet (its BGP session is shut and its routes withdrawn at once;
+	 * back when packets flow again). 0 = off. Peers that are not vgw
+	 * discard the dummies as RFC 4303 requires, but send none: only
+	 * enable it toward a vgw. */
+	uint32_t liveness_ms;
 };
 
 struct dconf_prefix_list {

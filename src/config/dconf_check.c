@@ -279,6 +279,9 @@ static void check_timers(struct chk *k, const struct dconf_tunnel *t,
 		report(k, DIAG_ERROR, S_TUNNEL, i, "mss_clamp",
 		       "dconf.tunnel.mss", "0 turns clamping off",
 		       "mss_clamp must be 0 or 536..%u", (unsigned)mss_max);
+	if (t->liveness_ms != 0 && t->liveness_ms < 50)
+		report(k, DIAG_ERROR, S_TUNNEL, i, "liveness_ms", "dconf.tunnel.liveness",
+		       "0 turns it off", "liveness_ms must be 0 or 50..60000");
 }
 
 static void check_tunnel(struct chk *k, const struct dconf *c, size_t i)

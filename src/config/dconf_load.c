@@ -36,7 +36,8 @@ static const char *const tunnel_keys[] = {
 	"local_id", "remote_id", "ike_proposals", "esp_proposals",
 	"ike_lifetime_s", "child_lifetime_s", "child_lifetime_kb",
 	"rekey_margin_s", "rekey_fuzz_pct", "replay_window", "dpd_interval_s",
-	"dpd_timeout_s", "dpd_action", "initiation", "mtu", "mss_clamp", NULL,
+	"dpd_timeout_s", "dpd_action", "initiation", "mtu", "mss_clamp",
+	"liveness_ms", NULL,
 };
 static const char *const bgp_keys[] = {
 	"asn", "router_id", "listen", "listen_port", "multipath", "max_paths",
@@ -325,6 +326,7 @@ static void load_tunnel_timers(struct ld *l, const struct ytree_node *m,
 							init_tab, (int)t->initiation);
 	get_u32(l, m, "mtu", 0, 65535, &t->mtu);
 	get_u32(l, m, "mss_clamp", 0, 65535, &t->mss_clamp);
+	get_u32(l, m, "liveness_ms", 0, 60000, &t->liveness_ms);
 }
 
 static void load_tunnel(struct ld *l, const struct ytree_node *m)

@@ -135,6 +135,7 @@ static void print_tunnel(FILE *f, const struct dconf_tunnel *t,
 		dconf_initiation_name(t->initiation));
 	put_u(f, in, "mtu", t->mtu);
 	put_u(f, in, "mss_clamp", t->mss_clamp);
+	put_u(f, in, "liveness_ms", t->liveness_ms);
 }
 
 static void print_policy(FILE *f, const char *key, const struct dconf_policy *p)
