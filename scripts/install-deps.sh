@@ -6,7 +6,7 @@ set -eu
 PACKAGES="
 build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
 libssl-dev libyaml-dev libmnl-dev libjson-c-dev libcmocka-dev
-iproute2 iputils-ping procps psmisc kmod tcpdump iperf3 python3
+iproute2 iputils-ping procps psmisc kmod tcpdump iperf3 python3 jq bc
 strongswan-charon strongswan-swanctl libcharon-extra-plugins
 libstrongswan-standard-plugins
 bird2 frr gobgpd openbgpd
