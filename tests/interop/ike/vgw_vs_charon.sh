@@ -313,11 +313,12 @@ run_dpd_clear() {
 	sleep 7
 	both_up || nt_fail "tunnel went down while idle with DPD running"
 	if [ "$PEER_KIND" = charon ]; then
+		# Only charon's probes are checked here: they count as traffic
+		# for vgw, which then need not probe (RFC 7296 2.4); vgw's own
+		# probes are what detects the cut below.
 		charon_log_has right 'parsed INFORMATIONAL response [0-9]+ \[ \]' ||
 			nt_fail "charon's DPD requests got no answer from vgw"
-		charon_log_has right 'parsed INFORMATIONAL request [0-9]+ \[ \]' ||
-			nt_fail "vgw sent no DPD request while idle for 7 s (interval ${DPD_INTERVAL} s)"
-		nt_ok "DPD both ways: empty INFORMATIONAL requests answered"
+		nt_ok "charon's DPD requests (empty INFORMATIONAL) answered by vgw"
 	fi
 	nt_step "cut the link to the peer"
 	local t0 dt
