@@ -10,7 +10,9 @@
 # child-rekey-charon (Child SA rekeys with PFS, each side initiating),
 # child-rekey-both (both sides rekey on similar timers),
 # ike-rekey-charon / ike-rekey-vgw (IKE SA rekeys), ike-then-child (a Child
-# SA rekey over a rekeyed IKE SA: proves its SK_d), simultaneous (both
+# SA rekey over a rekeyed IKE SA: proves its SK_d), rekey-collision (vgw
+# holds its datagrams 400 ms so both rekey requests cross: RFC 7296 2.8.1
+# must leave one Child SA, charon agreeing on the winner), simultaneous (both
 # initiate at once; exactly one IKE SA must remain), dpd-dead (charon is
 # killed; vgw's DPD, 5 s interval / 15 s timeout, must declare the tunnel
 # down), psk-mismatch (must fail
@@ -315,6 +317,7 @@ run() {
 	child-rekey-both) scenario child-rekey-both aes256gcm16-prfsha256-ecp256 aes256gcm16-ecp256 0 8 vgw --child-life 12 --expect-rekeys 3 --run 45 ;;
 	ike-then-child) EXPECT='"ike_rekeys": [1-9]' scenario ike-then-child aes256-sha256-ecp256 aes256gcm16-ecp256 8 14 vgw --expect-rekeys 1 --min-run 16 --run 40 ;;
 	ike-then-child-vgw) EXPECT='"ike_rekeys": [1-9]' scenario ike-then-child-vgw aes256-sha256-ecp256 aes256gcm16-ecp256 0 0 vgw --ike-life 12 --child-life 21 --expect-rekeys 1 --min-run 18 --run 40 ;;
+	rekey-collision) scenario rekey-collision aes256gcm16-prfsha256-ecp256 aes256gcm16-ecp256 0 8 vgw --child-life 12 --delay-ms 400 --pfs-first 19 --expect-rekeys 2 --run 45 ;;
 	simultaneous) ONE_SA=1 scenario simultaneous aes256gcm16-prfsha256-ecp256 aes256gcm16 0 0 both --hold 8 ;;
 	dpd-dead) KILL_CHARON=1 scenario dpd-dead aes256gcm16-prfsha256-ecp256 aes256gcm16 0 0 vgw --dpd --hold 40 ;;
 	psk-mismatch) EXPECT_FAIL='TUNNEL interop DOWN AUTHENTICATION_FAILED from peer' scenario psk-mismatch aes256gcm16-prfsha256-ecp256 aes256gcm16 0 0 vgw --psk wrong-psk-0000 --run 4 ;;
@@ -324,7 +327,7 @@ run() {
 }
 
 if [ $# -eq 0 ]; then
-	set -- gcm-ecp cbc-modp charon-init azure azure-resp child-rekey-vgw child-rekey-charon child-rekey-both ike-rekey-charon ike-rekey-vgw ike-then-child ike-then-child-vgw simultaneous dpd-dead psk-mismatch
+	set -- gcm-ecp cbc-modp charon-init azure azure-resp child-rekey-vgw child-rekey-charon child-rekey-both ike-rekey-charon ike-rekey-vgw ike-then-child ike-then-child-vgw rekey-collision simultaneous dpd-dead psk-mismatch
 fi
 # A scenario that fails is run once more; a pass on the second attempt is
 # reported as FLAKY (and does not fail the test), two failures fail it.

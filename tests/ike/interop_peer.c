@@ -37,6 +37,7 @@ struct peer {
 	int expect_rekeys;
 	int rc;
 	bool dump_keys; /* test tool only: print Child SA keys for comparison */
+	int delay_ms;   /* hold every outgoing datagram this long */
 	int hold_s;
 	int min_run_s;
 	struct vtime start;
@@ -70,11 +71,50 @@ static void hold_fn(void *arg)
 	loop_stop(p->loop);
 }
 
+/* A datagram held back by --delay-ms (to make exchanges cross). */
+struct delayed {
+	struct loop_timer t;
+	struct peer *p;
+	struct ike_endpoint local, remote;
+	size_t len;
+	uint8_t pkt[];
+};
+
+static int peer_send_now(struct peer *p, const struct ike_endpoint *local,
+			 const struct ike_endpoint *remote, const uint8_t *pkt,
+			 size_t len);
+
+static void delayed_fn(void *arg)
+{
+	struct delayed *d = arg;
+	peer_send_now(d->p, &d->local, &d->remote, d->pkt, d->len);
+	free(d);
+}
+
 static int peer_send(void *arg, const struct ike_endpoint *local,
 		     const struct ike_endpoint *remote, const uint8_t *pkt,
 		     size_t len)
 {
 	struct peer *p = arg;
+	if (p->delay_ms <= 0)
+		return peer_send_now(p, local, remote, pkt, len);
+	struct delayed *d = malloc(sizeof(*d) + len);
+	if (d == NULL)
+		return -ENOMEM;
+	d->p = p;
+	d->local = *local;
+	d->remote = *remote;
+	d->len = len;
+	memcpy(d->pkt, pkt, len);
+	loop_timer_init(&d->t, delayed_fn, d);
+	loop_timer_arm_ms(p->loop, &d->t, p->delay_ms);
+	return 0;
+}
+
+static int peer_send_now(struct peer *p, const struct ike_endpoint *local,
+			 const struct ike_endpoint *remote, const uint8_t *pkt,
+			 size_t len)
+{
 	uint8_t buf[9000];
 	struct sockaddr_in sin = { .sin_family = AF_INET,
 				   .sin_port = htons(remote->port) };
@@ -189,6 +229,7 @@ int main(int argc, char **argv)
 	struct peer p = { .rc = 0 };
 	const char *psk = NULL, *profile = NULL;
 	int run_s = 30;
+	uint16_t pfs_first = 0;
 	ike_tunnel_config_defaults(&c);
 	strcpy(c.name, "interop");
 	c.initiation = IKE_INIT_ADD;
@@ -222,6 +263,10 @@ int main(int argc, char **argv)
 		}
 		else if (!strcmp(argv[i], "--run"))
 			run_s = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--pfs-first"))
+			pfs_first = (uint16_t)atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--delay-ms"))
+			p.delay_ms = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--dump-keys"))
 			p.dump_keys = true;
 		else if (!strcmp(argv[i], "--min-run"))
@@ -253,6 +298,16 @@ int main(int argc, char **argv)
 			c.rekey_margin_s = m;
 			c.rekey_fuzz_pct = 0;
 		}
+	}
+	if (pfs_first) {
+		/* Offer the suites with this PFS group first. */
+		struct ike_esp_proposal tmp[IKE_MAX_PROPOSALS];
+		size_t n = 0;
+		for (int pass = 0; pass < 2; pass++)
+			for (size_t i = 0; i < c.n_esp; i++)
+				if ((c.esp[i].pfs_dh == pfs_first) == (pass == 0))
+					tmp[n++] = c.esp[i];
+		memcpy(c.esp, tmp, n * sizeof(tmp[0]));
 	}
 	if (psk == NULL || c.local.family == 0 || c.remote.family == 0)
 		return 2;
