@@ -103,6 +103,9 @@ XFER_BYTES=4000000
 CGW_STRICT_DPD=${CGW_STRICT_DPD:-0}
 DPD_BUG=0
 T_PROBE_DEAD=""
+# Event times (ms after a failure), set by fail_after_keepalive / mark.
+# shellcheck disable=SC2034 # read through ${!var} in mark and wd
+WD_tunnel_down="" WD_fib_withdrawn="" WD_vgw_bgp_down="" WD_frr_bgp_down="" WD_cloud_fib_withdrawn=""
 
 TUNNEL_UP_S=30
 BGP_UP_S=45
@@ -211,9 +214,16 @@ vgw_bgp_peer() { vgw_data show bgp | jq -c '.peers[]? | select(.name == "cloud")
 vgw_bgp_state() { vgw_bgp_peer | jq -r '.state // ""'; }
 vgw_established() { [ "$(vgw_bgp_state)" = Established ]; }
 vgw_not_established() { [ "$(vgw_bgp_state)" != Established ]; }
-vgw_tunnel_up() { [ "$(vgw_status cgw)" = UP ]; }
-vgw_tunnel_not_up() { [ "$(vgw_status cgw)" != UP ]; }
-tunnel_up_both() { vgw_tunnel_up && charon_up cloud; }
+# tunnels[] of show tunnels: "ike_state" is the IPsec state (Connected,
+# Connecting, NotConnected); "status" is AWS's tunnel status, UP only with
+# IPsec up AND the bound BGP session Established; "status_message" is AWS's
+# "N BGP ROUTES" / "BGP IS ..." / "IPSEC IS DOWN: ...".
+vgw_tunnel() { vgw_data show tunnels | jq -c '.tunnels[]? | select(.name == "t1")'; }
+vgw_tunnel_field() { vgw_tunnel | jq -r --arg k "$1" '.[$k] // ""'; }
+vgw_ipsec_up() { [ "$(vgw_tunnel_field ike_state)" = Connected ]; }
+vgw_ipsec_not_up() { [ "$(vgw_tunnel_field ike_state)" != Connected ]; }
+tunnel_up_both() { vgw_ipsec_up && charon_up cloud; }
+vgw_status_message_is() { [ "$(vgw_tunnel_field status_message)" = "$1" ]; }
 bgp_up_both() { vgw_established && frr_established; }
 # vgw_rib_has: vgw's Loc-RIB holds CLOUD_NET learned from the cloud.
 vgw_rib_has() {
@@ -277,7 +287,7 @@ phase_tunnel() {
 	nt_step "IKEv2: vgw initiates, the cloud (charon) responds"
 	local t0=$1 t
 	wait_until $TUNNEL_UP_S tunnel_up_both ||
-		nt_fail "tunnel not up within $TUNNEL_UP_S s (vgw '$(vgw_status cgw)', charon: $(charon_list_sas cloud | head -n 3 | tr '\n' ' '))"
+		nt_fail "tunnel not up within $TUNNEL_UP_S s (vgw '$(vgw_tunnel_field ike_state)', charon: $(charon_list_sas cloud | head -n 3 | tr '\n' ' '))"
 	t=$(($(ms_now) - t0))
 	T_TUNNEL=$(secs $t)
 	nt_ok "IKE SA + Child SA up on both sides ${T_TUNNEL} s after vgwd start"
@@ -291,6 +301,23 @@ phase_tunnel() {
 		echo "$sas" | grep -Eq '^ +remote +0\.0\.0\.0/0$' ||
 		nt_fail "charon's Child SA is not 0.0.0.0/0 === 0.0.0.0/0: $(charon_list_sas cloud)"
 	nt_ok "traffic selectors 0.0.0.0/0 === 0.0.0.0/0 (route-based)"
+	assert_spis_agree
+}
+
+# assert_spis_agree: vgw and charon hold the same IKE SA (both SPIs) and
+# the same Child SA (vgw's inbound SPI is charon's outbound and back).
+assert_spis_agree() {
+	local sas ike_c ike_v in_c out_c child_v
+	sas=$(charon_list_sas cloud)
+	vgw_data show tunnels >"$NT_DIR/show-tunnels-up.json"
+	ike_c=$(sed -n 's/^[^ ].*ESTABLISHED, IKEv2, \([0-9a-f]*\)_i\*\{0,1\} \([0-9a-f]*\)_r.*/\1 \2/p' <<<"$sas" | head -n 1)
+	ike_v=$(jq -r '[.ike[]? | .ike_sa? // empty | select(.state == "ESTABLISHED") |
+		"\(.spi_i) \(.spi_r)"] | first // ""' "$NT_DIR/show-tunnels-up.json")
+	assert_eq "IKE SA SPIs (charon = vgw)" "$ike_c" "$ike_v"
+	in_c=$(sed -n 's/^ *in  *\([0-9a-f]\{8\}\),.*/\1/p' <<<"$sas" | head -n 1)
+	out_c=$(sed -n 's/^ *out *\([0-9a-f]\{8\}\),.*/\1/p' <<<"$sas" | head -n 1)
+	child_v=$(jq -r '.tunnels[]? | select(.name == "t1") | .child_spis' "$NT_DIR/show-tunnels-up.json")
+	assert_eq "Child SA SPIs in/out (vgw = charon's out/in)" "$out_c/$in_c" "$child_v"
 }
 
 phase_bgp() {
@@ -316,6 +343,9 @@ phase_bgp() {
 	nt_ok "cloud FIB: $CGW_NET $(cloud_fib_route | head -n 1)"
 	T_ROUTES=$(secs $(($(ms_now) - t0)))
 	nt_ok "both FIBs hold the other side's prefix ${T_ROUTES} s after Established"
+	assert_eq "vgw tunnel status (IPsec + BGP)" UP "$(vgw_tunnel_field status)"
+	wait_until 5 vgw_status_message_is "1 BGP ROUTES"
+	assert_eq "vgw tunnel status_message" "1 BGP ROUTES" "$(vgw_tunnel_field status_message)"
 }
 
 phase_traffic() {
@@ -327,31 +357,24 @@ phase_traffic() {
 	assert_tcp_transfer cloudhost cgwhost $CGW_HOST $XFER_BYTES
 }
 
-# mark NAME CONDITION...: record in WD_<NAME> the ms since the cut when
-# CONDITION first holds.
-mark() {
-	local name=$1 var="WD_$1"
-	shift
-	[ -n "${!var}" ] && return 0
-	"$@" >/dev/null 2>&1 && printf -v "$var" '%s' $(($(ms_now) - CUT_MS)) &&
-		nt_log "  +$(secs "${!var}") s: $name"
-}
-
 # ts_ms "HH:MM:SS.mmm": milliseconds since midnight (vgwd's log stamps).
 ts_ms() { awk -F'[:.]' '{ printf "%d", (($1 * 60 + $2) * 60 + $3) * 1000 + $4 }' <<<"$1"; }
 
-vgw_keepalives_rx() { vgw_bgp_peer | jq -r '.messages_received.KEEPALIVE // 0'; }
-vgw_keepalives_above() { [ "$(vgw_keepalives_rx)" -gt "$1" ]; }
+# Any BGP message received restarts vgw's hold timer (RFC 4271 6.5).
+vgw_msgs_rx() { vgw_bgp_peer | jq -r '.messages_received.total // 0'; }
+vgw_msgs_rx_above() { [ "$(vgw_msgs_rx)" -gt "$1" ]; }
 
 # check_dpd_timeout LOGTEXT: the time vgwd took from its DPD probe to
 # declaring the peer dead must be dpd_timeout_s (docs/daemon-config.md:
-# "peer declared dead after this long without an answer").
+# "peer declared dead after this long without an answer"). Sets
+# T_PROBE_DEAD (s) and DPD_BUG.
 check_dpd_timeout() {
 	local probe dead dt
+	DPD_BUG=0
 	probe=$(grep 'DPD: probing idle peer' <<<"$1" | tail -n 1 | cut -d' ' -f1)
 	dead=$(grep -m1 'peer not responding (DPD)' <<<"$1" | cut -d' ' -f1)
 	[ -n "$probe" ] && [ -n "$dead" ] ||
-		nt_fail "vgwd's log lacks the DPD probe or the DPD verdict after the cut"
+		nt_fail "vgwd's log lacks the DPD probe or the DPD verdict after the failure"
 	dt=$(($(ts_ms "$dead") - $(ts_ms "$probe")))
 	T_PROBE_DEAD=$(secs "$dt")
 	if [ "$dt" -le $((DPD_TIMEOUT * 1000 + 1500)) ]; then
@@ -364,42 +387,68 @@ check_dpd_timeout() {
 	fi
 }
 
-phase_dead_peer() {
-	nt_step "the cloud vanishes (internet link cut): DPD vs BGP hold timer"
-	local end ka0 ka_ms
-	WD_tunnel_down="" WD_fib_withdrawn="" WD_vgw_bgp_down="" WD_frr_bgp_down=""
-	WD_cloud_fib_withdrawn=""
+# mark NAME CONDITION...: record in WD_<NAME> the ms since the cut when
+# CONDITION first holds.
+mark() {
+	local name=$1 var="WD_$1"
+	shift
+	[ -n "${!var}" ] && return 0
+	"$@" >/dev/null 2>&1 && printf -v "$var" '%s' $(($(ms_now) - CUT_MS)) &&
+		nt_log "  +$(secs "${!var}") s: $name"
+}
+
+# What is watched after a failure, and the condition that marks each event.
+WATCH=(
+	"tunnel_down|vgw_ipsec_not_up"
+	"fib_withdrawn|cgw_fib_lacks"
+	"vgw_bgp_down|vgw_not_established"
+	"frr_bgp_down|frr_not_established"
+	"cloud_fib_withdrawn|cloud_fib_lacks"
+)
+
+# fail_after_keepalive WHAT CMD...: run CMD (the failure) right after a BGP
+# message (a KEEPALIVE, normally) from the cloud reached vgw, so that vgw's
+# own hold timer would expire HOLD s after it: a known reference for "DPD,
+# not the hold timer".
+# Then watch every WATCH event for up to HOLD + 15 s; sets CUT_MS and WD_*.
+fail_after_keepalive() {
+	local what=$1 ka0 ka_ms end row all
+	shift
+	for row in "${WATCH[@]}"; do printf -v "WD_${row%%|*}" '%s' ""; done
 	VGW_LOG_LINES0=$(wc -l <"$(vgw_log cgw)")
-	# Cut right after a KEEPALIVE from the cloud reached vgw: vgw's own hold
-	# timer would then expire $HOLD s after the cut, a known reference.
-	ka0=$(vgw_keepalives_rx)
-	wait_until $((KEEPALIVE + 5)) vgw_keepalives_above "$ka0" ||
-		nt_fail "no KEEPALIVE from the cloud within $((KEEPALIVE + 5)) s"
+	ka0=$(vgw_msgs_rx)
+	wait_until $((HOLD - 1)) vgw_msgs_rx_above "$ka0" ||
+		nt_fail "no BGP message from the cloud within $((HOLD - 1)) s"
 	ka_ms=$(ms_now)
-	nt_cut_link cloud
+	"$@" || nt_fail "$what: $* failed"
 	CUT_MS=$(ms_now)
-	nt_log "link cut $(( CUT_MS - ka_ms )) ms after vgw counted a KEEPALIVE: vgw's hold timer would expire at about +$HOLD s"
+	nt_log "$what $((CUT_MS - ka_ms)) ms after vgw counted a BGP message: vgw's hold timer would expire at about +$HOLD s"
 	end=$((CUT_MS + (HOLD + 15) * 1000))
 	while [ "$(ms_now)" -lt $end ]; do
-		mark tunnel_down vgw_tunnel_not_up
-		mark fib_withdrawn cgw_fib_lacks
-		mark vgw_bgp_down vgw_not_established
-		mark frr_bgp_down frr_not_established
-		mark cloud_fib_withdrawn cloud_fib_lacks
-		[ -n "$WD_tunnel_down" ] && [ -n "$WD_fib_withdrawn" ] && [ -n "$WD_vgw_bgp_down" ] &&
-			[ -n "$WD_frr_bgp_down" ] && [ -n "$WD_cloud_fib_withdrawn" ] && break
+		all=1
+		for row in "${WATCH[@]}"; do
+			mark "${row%%|*}" "${row#*|}"
+			local v="WD_${row%%|*}"
+			[ -n "${!v}" ] || all=0
+		done
+		[ $all = 1 ] && break
 		sleep 0.1
 	done
-	local n v
-	for n in tunnel_down fib_withdrawn vgw_bgp_down frr_bgp_down cloud_fib_withdrawn; do
-		v="WD_$n"
-		[ -n "${!v}" ] || nt_fail "$n did not happen within $((HOLD + 15)) s of the cut"
-	done
-	T_DPD=$(secs "$WD_fib_withdrawn")
-	T_HOLD=$(secs "$WD_frr_bgp_down")
-	nt_log "after the cut: vgw tunnel DOWN $(secs "$WD_tunnel_down") s, vgw FIB withdrawn $T_DPD s, vgw BGP down $(secs "$WD_vgw_bgp_down") s | FRR hold expiry $T_HOLD s, cloud FIB withdrawn $(secs "$WD_cloud_fib_withdrawn") s"
+}
 
-	local newlog
+# wd NAME: the event's time in s since the failure; fails if it never came.
+wd() {
+	local v="WD_$1"
+	[ -n "${!v}" ] || nt_fail "$1 did not happen within $((HOLD + 15)) s of the failure"
+	secs "${!v}"
+}
+
+# assert_dpd_withdrawal: vgw's side of a dead peer. The tunnel went DOWN by
+# DPD, BGP was shut for "tunnel down" (no hold-timer expiry), the route left
+# vgw's FIB at that moment, within the DPD bound and well before vgw's hold
+# timer could have fired. Sets T_DPD (cut -> FIB withdrawal, s).
+assert_dpd_withdrawal() {
+	local newlog bound
 	newlog=$(tail -n +"$((VGW_LOG_LINES0 + 1))" "$(vgw_log cgw)")
 	check_dpd_timeout "$newlog"
 	grep -q 'tunnel UP -> DOWN (DPD timeout)' <<<"$newlog" ||
@@ -410,20 +459,36 @@ phase_dead_peer() {
 		nt_fail "vgwd's log shows a hold-timer expiry: the withdrawal was not DPD-driven"
 	fi
 	nt_ok "vgwd: tunnel DOWN by DPD, BGP shut for 'tunnel down', no hold-timer expiry"
+	T_DPD=$(wd fib_withdrawn)
+	wd vgw_bgp_down >/dev/null
 	# The route leaves the FIB when DPD declares the tunnel dead (same
 	# moment, give or take a poll), not later.
 	assert_le "vgw FIB withdrawal after the tunnel went DOWN, s" 1 \
 		"$(secs $((WD_fib_withdrawn - WD_tunnel_down)))"
-	# From the cut: the probe goes out once a whole interval was quiet (at
-	# most 2 intervals), then dpd_timeout; 2 s of slack. With the known
+	# From the failure: the probe goes out once a whole interval was quiet
+	# (at most 2 intervals), then dpd_timeout; 2 s of slack. With the known
 	# backoff bug the verdict comes at the next retransmission instead
 	# (1+2+4+8 = 15 s after the probe for a timeout of 8..15 s).
-	local bound=$((2 * DPD_INTERVAL + DPD_TIMEOUT + 2))
+	bound=$((2 * DPD_INTERVAL + DPD_TIMEOUT + 2))
 	[ "$DPD_BUG" = 1 ] && bound=$((2 * DPD_INTERVAL + 15 + 4))
-	assert_le "vgw FIB withdrawal after the cut, s" "$bound" "$T_DPD"
+	assert_le "vgw FIB withdrawal after the failure, s" "$bound" "$T_DPD"
 	assert_le "vgw FIB withdrawal before vgw's hold timer (+$HOLD s) could fire, s" \
 		$((HOLD - 2)) "$T_DPD"
+	cgw_fib_lacks || nt_fail "vgw FIB route came back while the cloud is gone"
+	nt_exec cgwhost ping -n -c 1 -W 1 $CLOUD_HOST >/dev/null 2>&1 &&
+		nt_fail "cgw-host still reaches cloud-host with the cloud gone"
+	nt_ok "no path cgw-host -> cloud-host while the cloud is gone"
+}
+
+phase_link_cut() {
+	nt_step "the cloud vanishes (internet link cut): DPD vs BGP hold timer"
+	fail_after_keepalive "link cut" nt_cut_link cloud
+	nt_log "after the cut: vgw tunnel DOWN $(wd tunnel_down) s, vgw FIB withdrawn $(wd fib_withdrawn) s, vgw BGP down $(wd vgw_bgp_down) s | FRR hold expiry $(wd frr_bgp_down) s, cloud FIB withdrawn $(wd cloud_fib_withdrawn) s"
+	assert_dpd_withdrawal
+	T_CUT_DPD=$T_DPD
+	T_CUT_PROBE_DEAD=$T_PROBE_DEAD
 	# FRR has no coupling to the tunnel's liveness: it drops at hold expiry.
+	T_HOLD=$(wd frr_bgp_down)
 	assert_le "FRR hold-timer expiry after the cut, s" $((HOLD + 3)) "$T_HOLD"
 	awk -v t="$T_HOLD" -v lo=$((HOLD - KEEPALIVE - 1)) 'BEGIN { exit !(t >= lo) }' ||
 		nt_fail "FRR dropped the session $T_HOLD s after the cut, before its hold timer could expire"
@@ -433,10 +498,19 @@ phase_dead_peer() {
 	grep -q 'Notification sent (Hold Timer Expired)' <<<"$why" ||
 		nt_fail "FRR's reset reason is '$why', not its hold timer"
 	nt_ok "FRR:$why"
-	cgw_fib_lacks || nt_fail "vgw FIB route came back while the link is cut"
-	nt_exec cgwhost ping -n -c 1 -W 1 $CLOUD_HOST >/dev/null 2>&1 &&
-		nt_fail "cgw-host still reaches cloud-host with the link cut"
-	nt_ok "no path cgw-host -> cloud-host while the cloud is gone"
+	wd cloud_fib_withdrawn >/dev/null
+}
+
+# charon dies (SIGKILL): its host still answers (ICMP port unreachable) and
+# ipsec0 vanishes, so FRR loses the session at once; vgw must still withdraw
+# by DPD.
+phase_charon_crash() {
+	nt_step "charon crashes (SIGKILL): vgw withdraws by DPD"
+	fail_after_keepalive "charon killed" nt_signal charon-cloud KILL
+	nt_log "after the kill: vgw tunnel DOWN $(wd tunnel_down) s, vgw FIB withdrawn $(wd fib_withdrawn) s, vgw BGP down $(wd vgw_bgp_down) s | FRR down $(wd frr_bgp_down) s, cloud FIB withdrawn $(wd cloud_fib_withdrawn) s"
+	assert_dpd_withdrawal
+	T_KILL_DPD=$T_DPD
+	T_KILL_PROBE_DEAD=$T_PROBE_DEAD
 }
 
 phase_recover() {
@@ -445,7 +519,7 @@ phase_recover() {
 	nt_restore_link cloud
 	t0=$(ms_now)
 	wait_until $RECOVER_S tunnel_up_both ||
-		nt_fail "tunnel not back within $RECOVER_S s of the link's return (vgw '$(vgw_status cgw)')"
+		nt_fail "tunnel not back within $RECOVER_S s of the link's return (vgw '$(vgw_tunnel_field ike_state)')"
 	T_RETUNNEL=$(secs $(($(ms_now) - t0)))
 	wait_until $BGP_UP_S bgp_up_both ||
 		nt_fail "BGP not back (vgw '$(vgw_bgp_state)', FRR '$(frr_state)')"
@@ -473,10 +547,11 @@ main() {
 	phase_tunnel "$t0"
 	phase_bgp "$(ms_now)"
 	phase_traffic
-	phase_dead_peer
+	phase_link_cut
 	phase_recover
+	phase_charon_crash
 	vgw_stop_checked cgw
-	nt_log "TIMINGS: tunnel up ${T_TUNNEL} s after vgwd start; BGP Established ${T_BGP} s later; routes in both FIBs ${T_ROUTES} s after that; link cut: vgw FIB withdrawal (DPD ${DPD_INTERVAL}/${DPD_TIMEOUT} s, probe->dead ${T_PROBE_DEAD} s) ${T_DPD} s vs FRR hold-timer expiry (hold ${HOLD} s) ${T_HOLD} s; recovery: tunnel ${T_RETUNNEL} s, routes ${T_RECOVER} s"
+	nt_log "TIMINGS: tunnel up ${T_TUNNEL} s after vgwd start; BGP Established ${T_BGP} s later; routes in both FIBs ${T_ROUTES} s after that; link cut: vgw FIB withdrawal (DPD ${DPD_INTERVAL}/${DPD_TIMEOUT} s, probe->dead ${T_CUT_PROBE_DEAD} s) ${T_CUT_DPD} s vs FRR hold-timer expiry (hold ${HOLD} s) ${T_HOLD} s; recovery: tunnel ${T_RETUNNEL} s, routes ${T_RECOVER} s; charon killed: vgw FIB withdrawal ${T_KILL_DPD} s (probe->dead ${T_KILL_PROBE_DEAD} s)"
 }
 
 main
