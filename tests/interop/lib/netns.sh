@@ -32,8 +32,8 @@
 #                          longest gap in ms (failover measurements)
 #
 # Exit codes: 0 pass, 1 fail, 77 skip (ctest SKIP_RETURN_CODE 77).
-# Environment: NT_TIMEOUT=SECONDS (default 170, below ctest's 180) ends the
-# test through its trap; NT_KEEP=1 keeps the work dir (logs, configs) after a pass;
+# Environment: NT_TIMEOUT=SECONDS (unset: no watchdog) ends the test
+# through its trap; set it below the ctest TIMEOUT. NT_KEEP=1 keeps the work dir (logs, configs) after a pass;
 # NT_PAUSE_ON_FAIL=SECONDS sleeps before tearing down a failed test so the
 # namespaces can be inspected (ip netns exec vgwt-... ...).
 #
@@ -113,8 +113,24 @@ nt_init() {
 	NT_DIR=$(mktemp -d "/tmp/vgwt-${suite}-$$-XXXX") || nt_fail "mktemp"
 	trap nt_teardown EXIT
 	trap 'nt_log "interrupted"; exit 130' INT TERM HUP
-	nt_watchdog "${NT_TIMEOUT:-170}"
+	[ -n "${NT_TIMEOUT:-}" ] && nt_watchdog "$NT_TIMEOUT"
+	nt_reap_orphans "$suite"
 	nt_log "suite $suite: namespaces ${NT_PREFIX}*, work dir $NT_DIR"
+}
+
+# nt_reap_orphans SUITE: delete namespaces "vgwt-SUITE-PID-*" left behind by
+# an earlier run of this suite that was killed with SIGKILL (no trap runs):
+# only when that PID is gone and nothing runs inside the namespace.
+nt_reap_orphans() {
+	local ns pid
+	for ns in $(ip netns list 2>/dev/null | awk '{print $1}' |
+		grep -E "^vgwt-$1-[0-9]+-"); do
+		pid=${ns#vgwt-$1-}
+		pid=${pid%%-*}
+		[ -d "/proc/$pid" ] && continue
+		[ -n "$(ip netns pids "$ns" 2>/dev/null)" ] && continue
+		ip netns del "$ns" 2>/dev/null && nt_log "removed orphaned namespace $ns"
+	done
 }
 
 # nt_watchdog SECONDS: SIGTERM ourselves after SECONDS so that the EXIT trap
