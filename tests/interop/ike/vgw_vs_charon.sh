@@ -206,6 +206,7 @@ assert_established() {
 	wait_until 30 both_up ||
 		nt_fail "tunnel not up within 30 s (vgw status '$(vgw_status left)')"
 	nt_ok "SAs up on both sides (vgw status UP, peer established)"
+	assert_eq "vgwctl show connections: status of t1" Connected "$(vgw_conn_status left)"
 	if [ "$PEER_KIND" = charon ]; then
 		assert_eq "charon IKE algorithms ($SUITE)" "$(suite_field "$SUITE" 6)" "$(charon_ike_alg right)"
 	fi
@@ -282,6 +283,7 @@ phase_peer_delete() {
 		wait_until 5 vgw_down left || nt_fail "vgw status still '$(vgw_status left)' after the DELETE"
 		sleep 3
 		vgw_down left || nt_fail "vgw (initiation add) brought the tunnel back by itself"
+		assert_eq "vgwctl show connections: status of t1" NotConnected "$(vgw_conn_status left)"
 		assert_no_ping lhost 10.2.0.10
 	fi
 	nt_ok "IKE SA $ike0 removed on vgw (status '$(vgw_status left)')"

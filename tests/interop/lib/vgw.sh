@@ -9,6 +9,7 @@
 #   vgw_ctl SIDE ARGS...         vgwctl --socket SOCK ARGS
 #   vgw_tunnels_json SIDE        vgwctl show tunnels --json
 #   vgw_status SIDE              tunnel status ("UP"/"DOWN")
+#   vgw_conn_status SIDE         show connections status (Connected, ...)
 #   vgw_up / vgw_down SIDE       status UP (routes via the tunnel ensured) / not UP
 #   vgw_spis SIDE                every SPI vgwctl shows for the tunnel
 #   vgw_drops SIDE               sum of every "*drop*" counter of the tunnel
@@ -187,6 +188,12 @@ vgw_status() { vgw_tunnels_json "$1" | "$NT_PYTHON" -B "$NT_LIB_DIR/vgwjson.py" 
 # SPIs and drops are read from the whole "show tunnels" document: the IKE
 # SAs ("ike") and dataplane counters ("dataplane") sit beside tunnels[],
 # and each test has a single tunnel.
+# vgw_conn_status SIDE: the tunnel's status in `show connections`
+# (Connected, Connecting, NotConnected).
+vgw_conn_status() {
+	vgw_ctl "$1" show connections --json 2>/dev/null |
+		"$NT_PYTHON" -B "$NT_LIB_DIR/vgwjson.py" conn "$(vg_get "$1" tunnel)"
+}
 vgw_spis() { vgw_tunnels_json "$1" | "$NT_PYTHON" -B "$NT_LIB_DIR/vgwjson.py" spis; }
 vgw_drops() { vgw_tunnels_json "$1" | "$NT_PYTHON" -B "$NT_LIB_DIR/vgwjson.py" drops 2>/dev/null; }
 
