@@ -290,7 +290,9 @@ phase_peer_delete() {
 }
 
 run_basic() {
+	# shellcheck disable=SC2046 # several key=value words on purpose
 	vgw_left_conf "$(left_init)" $(rekey_keys_left)
+	# shellcheck disable=SC2046 # several key=value words on purpose
 	peer_conf "$(peer_init)" $(rekey_keys_peer)
 	peer_start
 	vgw_start left

@@ -421,6 +421,7 @@ ping_meter_stop() {
 	# Lost = sequence numbers up to the last answered one that were never
 	# answered: the request still in flight when the meter stops is not a
 	# loss (ping's own summary would count it).
+	# shellcheck disable=SC2046 # two numbers, split on purpose
 	set -- $(awk '/bytes from/ && match($0, /icmp_seq=[0-9]+/) {
 			q = substr($0, RSTART + 9, RLENGTH - 9) + 0
 			if (!(q in seen)) { seen[q] = 1; n++ }
