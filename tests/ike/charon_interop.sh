@@ -12,7 +12,8 @@
 # ike-rekey-charon / ike-rekey-vgw (IKE SA rekeys), ike-then-child (a Child
 # SA rekey over a rekeyed IKE SA: proves its SK_d), rekey-collision (vgw
 # holds its datagrams 400 ms so both rekey requests cross: RFC 7296 2.8.1
-# must leave one Child SA, charon agreeing on the winner), simultaneous (both
+# must leave one Child SA, charon agreeing on the winner), ike-rekey-collision
+# (the same for IKE SA rekeys: one IKE SA must remain), simultaneous (both
 # initiate at once; exactly one IKE SA must remain), dpd-dead (charon is
 # killed; vgw's DPD, 5 s interval / 15 s timeout, must declare the tunnel
 # down), psk-mismatch (must fail
@@ -123,6 +124,7 @@ connections {
         dpd_delay = 0
         rekey_time = $3
         over_time = 60
+        rand_time = 0
         reauth_time = 0
         local {
             auth = psk
@@ -258,7 +260,7 @@ scenario() {
 		# Once things settle there must be exactly one IKE SA left.
 		sleep 4
 		swan --list-sas >"$DIR/sas.out" 2>&1
-		n=$(grep -c ESTABLISHED "$DIR/sas.out")
+		n=$(grep -cE '^vgw: #[0-9]+, (ESTABLISHED|REKEYING),' "$DIR/sas.out")
 		echo "    IKE SAs at charon after settling: $n"
 	fi
 	if [ -n "${KILL_CHARON:-}" ]; then
@@ -318,6 +320,7 @@ run() {
 	ike-then-child) EXPECT='"ike_rekeys": [1-9]' scenario ike-then-child aes256-sha256-ecp256 aes256gcm16-ecp256 8 14 vgw --expect-rekeys 1 --min-run 16 --run 40 ;;
 	ike-then-child-vgw) EXPECT='"ike_rekeys": [1-9]' scenario ike-then-child-vgw aes256-sha256-ecp256 aes256gcm16-ecp256 0 0 vgw --ike-life 12 --child-life 21 --expect-rekeys 1 --min-run 18 --run 40 ;;
 	rekey-collision) scenario rekey-collision aes256gcm16-prfsha256-ecp256 aes256gcm16-ecp256 0 8 vgw --child-life 12 --delay-ms 400 --pfs-first 19 --expect-rekeys 2 --run 45 ;;
+	ike-rekey-collision) ONE_SA=1 EXPECT='"ike_rekeys": [1-9]' scenario ike-rekey-collision aes256-sha256-ecp256 aes256gcm16-ecp256 8 0 vgw --child-life 30 --ike-life 12 --delay-ms 400 --pfs-first 19 --expect-rekeys 1 --min-run 28 --run 50 ;;
 	simultaneous) ONE_SA=1 scenario simultaneous aes256gcm16-prfsha256-ecp256 aes256gcm16 0 0 both --hold 8 ;;
 	dpd-dead) KILL_CHARON=1 scenario dpd-dead aes256gcm16-prfsha256-ecp256 aes256gcm16 0 0 vgw --dpd --hold 40 ;;
 	psk-mismatch) EXPECT_FAIL='TUNNEL interop DOWN AUTHENTICATION_FAILED from peer' scenario psk-mismatch aes256gcm16-prfsha256-ecp256 aes256gcm16 0 0 vgw --psk wrong-psk-0000 --run 4 ;;
@@ -327,7 +330,7 @@ run() {
 }
 
 if [ $# -eq 0 ]; then
-	set -- gcm-ecp cbc-modp charon-init azure azure-resp child-rekey-vgw child-rekey-charon child-rekey-both ike-rekey-charon ike-rekey-vgw ike-then-child ike-then-child-vgw rekey-collision simultaneous dpd-dead psk-mismatch
+	set -- gcm-ecp cbc-modp charon-init azure azure-resp child-rekey-vgw child-rekey-charon child-rekey-both ike-rekey-charon ike-rekey-vgw ike-then-child ike-then-child-vgw rekey-collision ike-rekey-collision simultaneous dpd-dead psk-mismatch
 fi
 # A scenario that fails is run once more; a pass on the second attempt is
 # reported as FLAKY (and does not fail the test), two failures fail it.
