@@ -308,7 +308,7 @@ void ike_child_remove(struct ike_sa *sa, struct ike_child *c)
 		}
 	vlog(VLOG_INFO, "ike", sa->ctx, "Child SA down: in %08x out %08x",
 	     c->spi_in, c->spi_out);
-	if (ike->hooks->child_down != NULL && sa->tun != NULL)
+	if (ike->hooks->child_down != NULL && sa->tun != NULL && !ike->freeing)
 		ike->hooks->child_down(ike->arg, sa->tun->cfg.name, c->spi_in,
 				       c->spi_out);
 	free(c);

@@ -43,6 +43,7 @@ void ike_free(struct ike *ike)
 {
 	if (ike == NULL)
 		return;
+	ike->freeing = true;
 	ike_tunnels_free(ike);
 	while (ike->sas != NULL)
 		ike_sa_destroy(ike->sas);

@@ -168,7 +168,8 @@ struct ike_seams {
 /* NULL on allocation failure. loop, io, hooks must outlive the object. */
 struct ike *ike_new(struct loop *loop, const struct ike_io *io,
 		    const struct ike_hooks *hooks, void *arg);
-/* Frees everything silently (no DELETE sent; see ike_shutdown_all). */
+/* Frees everything silently: no DELETE sent (see ike_shutdown_all) and no
+ * hooks called. NULL-safe. */
 void ike_free(struct ike *ike);
 void ike_set_seams(struct ike *ike, const struct ike_seams *seams);
 

@@ -384,6 +384,7 @@ struct ike {
 	uint8_t cookie_secret[32];
 	uint32_t cookie_version;
 	uint32_t half_open;
+	bool freeing; /* ike_free(): no more hook calls */
 };
 
 /* ---- sa.c ---- */

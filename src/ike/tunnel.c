@@ -114,7 +114,7 @@ void ike_tunnel_set_state(struct ike_tunnel *t, enum ike_tunnel_state st,
 		t->up_since = loop_now(t->ike->loop);
 	else if (st == IKE_TUNNEL_DOWN)
 		t->up_since = (struct vtime){ 0 };
-	if (t->ike->hooks->tunnel_state != NULL)
+	if (t->ike->hooks->tunnel_state != NULL && !t->ike->freeing)
 		t->ike->hooks->tunnel_state(t->ike->arg, t->cfg.name, st, reason);
 }
 
