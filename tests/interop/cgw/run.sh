@@ -534,6 +534,12 @@ phase_recover() {
 
 main() {
 	nt_init cgw
+	# An interrupt usually lands while wait_until runs a check with its
+	# output sent to /dev/null; bash runs the trap (and then the EXIT
+	# teardown) inside that redirection, so the teardown's messages and the
+	# daemon logs would vanish. Restore the test's own stdout/stderr first.
+	exec 8>&1 9>&2
+	trap 'exec 1>&8 2>&9; nt_log "interrupted"; exit 130' INT TERM HUP
 	command -v jq >/dev/null || nt_skip "jq not installed"
 	vgw_find_bins "$BUILD_DIR"
 	setup_topology
