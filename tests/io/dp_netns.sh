@@ -1,9 +1,12 @@
 #!/bin/bash
 # Interop (root only): two vgw dataplanes with static keys between network
-# namespaces; ping and a 50 MB TCP transfer through the tunnel, for
-# AES-256-GCM-16 and AES-256-CBC/HMAC-SHA2-256-128.
+# namespaces; ping and a 50 MB TCP transfer (IPv4 inside) plus ping and a
+# 20 MB TCP transfer (IPv6 inside: TSO6 segmentation, IPv6 GRO) through the
+# tunnel, each verified by SHA-256, for AES-256-GCM-16 and
+# AES-256-CBC/HMAC-SHA2-256-128.
 #
-#   lh 10.1.0.2 -- 10.1.0.1 lg 192.0.2.1 ==== 192.0.2.2 rg 10.2.0.1 -- 10.2.0.2 rh
+#   lh 10.1.0.2    -- 10.1.0.1 lg 192.0.2.1 ==== 192.0.2.2 rg 10.2.0.1 -- 10.2.0.2 rh
+#      fd01::2/64  -- fd01::1                                  fd02::1 -- fd02::2
 #                           vgw0 169.254.21.2/30 <-ESP-in-UDP-> vgw0 169.254.21.1/30
 #
 # usage: dp_netns.sh PATH/TO/io_dp_static      (exit 77 = skipped)
@@ -40,7 +43,6 @@ fail() { echo "FAIL: $*"; for f in "$W"/*.log; do echo "== $f"; cat "$f"; done; 
 for ns in $LH $LG $RG $RH; do
 	ip netns add $ns
 	nsx $ns ip link set lo up
-	nsx $ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 done
 ip link add a0 netns $LH type veth peer name a1 netns $LG
 ip link add b0 netns $LG type veth peer name b1 netns $RG
@@ -55,12 +57,56 @@ nsx $LH ip link set a0 up; nsx $LG ip link set a1 up; nsx $LG ip link set b0 up
 nsx $RG ip link set b1 up; nsx $RG ip link set c0 up; nsx $RH ip link set c1 up
 nsx $LH ip route add default via 10.1.0.1
 nsx $RH ip route add default via 10.2.0.1
+nsx $LH ip addr add fd01::2/64 dev a0 nodad
+nsx $LG ip addr add fd01::1/64 dev a1 nodad
+nsx $RG ip addr add fd02::1/64 dev c0 nodad
+nsx $RH ip addr add fd02::2/64 dev c1 nodad
+nsx $LH ip -6 route add default via fd01::1
+nsx $RH ip -6 route add default via fd02::1
+nsx $LG sysctl -qw net.ipv6.conf.all.forwarding=1
+nsx $RG sysctl -qw net.ipv6.conf.all.forwarding=1
 nsx $LG sysctl -qw net.ipv4.ip_forward=1
 nsx $RG sysctl -qw net.ipv4.ip_forward=1
 head -c 52428800 /dev/urandom >$W/data.bin
 
 # Without the tunnel there must be no path.
 if nsx $LH ping -c 1 -W 1 10.2.0.2 >/dev/null 2>&1; then fail "reachable before tunnel"; fi
+
+# xfer NAME ADDR BYTES: TCP from lh to rh, verified end to end by SHA-256.
+xfer() {
+	local name=$1 addr=$2 bytes=$3
+	ip netns exec $RH python3 -c '
+import hashlib, socket, sys
+s = socket.socket(socket.AF_INET6 if ":" in sys.argv[2] else socket.AF_INET)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[2], 5999)); s.listen(1); s.settimeout(30)
+c, _ = s.accept(); c.settimeout(30); h = hashlib.sha256(); n = 0
+while True:
+    b = c.recv(1 << 20)
+    if not b: break
+    h.update(b); n += len(b)
+open(sys.argv[1], "w").write("%d %s" % (n, h.hexdigest()))
+' $W/rx-$name.txt $addr &
+	local srv=$!
+	SRV="$SRV $srv"
+	sleep 0.2
+	head -c $bytes $W/data.bin >$W/tx-$name.bin
+	nsx $LH python3 -c '
+import socket, sys, time
+for i in range(100):  # the server may still be starting on a busy box
+    try:
+        s = socket.create_connection((sys.argv[2], 5999), timeout=30)
+        break
+    except ConnectionRefusedError:
+        time.sleep(0.1)
+s.sendall(open(sys.argv[1], "rb").read()); s.close()
+' $W/tx-$name.bin $addr || fail "$name: TCP send"
+	wait $srv || fail "$name: TCP receive"
+	local want got
+	want="$bytes $(sha256sum $W/tx-$name.bin | cut -d' ' -f1)"
+	got=$(cat $W/rx-$name.txt)
+	[ "$got" = "$want" ] || fail "$name: received '$got', want '$want'"
+}
 
 run_suite() {
 	local suite=$1 klen=$2
@@ -86,36 +132,11 @@ run_suite() {
 	nsx $RG ip route replace 10.1.0.0/24 dev vgw0
 	nsx $LH ping -c 3 -i 0.2 -W 2 10.2.0.2 >/dev/null || fail "$suite: ping"
 	nsx $LG ping -c 2 -i 0.2 -W 2 169.254.21.1 >/dev/null || fail "$suite: inside ping"
-	# 50 MB over TCP, verified end to end by SHA-256.
-	ip netns exec $RH python3 -c '
-import hashlib, socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("10.2.0.2", 5999)); s.listen(1); s.settimeout(30)
-c, _ = s.accept(); c.settimeout(30); h = hashlib.sha256(); n = 0
-while True:
-    b = c.recv(1 << 20)
-    if not b: break
-    h.update(b); n += len(b)
-open(sys.argv[1], "w").write("%d %s" % (n, h.hexdigest()))
-' $W/rx-$suite.txt &
-	local srv=$!
-	SRV="$SRV $srv"
-	sleep 0.2
-	nsx $LH python3 -c '
-import socket, sys, time
-for i in range(100):  # the server may still be starting on a busy box
-    try:
-        s = socket.create_connection(("10.2.0.2", 5999), timeout=30)
-        break
-    except ConnectionRefusedError:
-        time.sleep(0.1)
-s.sendall(open(sys.argv[1], "rb").read()); s.close()
-' $W/data.bin || fail "$suite: TCP send"
-	wait $srv || fail "$suite: TCP receive"
-	local want got
-	want="52428800 $(sha256sum $W/data.bin | cut -d' ' -f1)"
-	got=$(cat $W/rx-$suite.txt)
-	[ "$got" = "$want" ] || fail "$suite: received '$got', want '$want'"
+	xfer $suite 10.2.0.2 52428800
+	nsx $LG ip -6 route replace fd02::/64 dev vgw0
+	nsx $RG ip -6 route replace fd01::/64 dev vgw0
+	nsx $LH ping -6 -c 3 -i 0.2 -W 2 fd02::2 >/dev/null || fail "$suite: ping -6"
+	xfer $suite-v6 fd02::2 20971520
 	kill $p1 $p2; wait $p1 $p2 2>/dev/null || true
 	python3 - $W/lg.json $W/rg.json <<'PY' || fail "$suite: stats"
 import json, sys
@@ -124,7 +145,7 @@ for f in sys.argv[1:]:
     assert t["rx_packets"] > 0 and t["tx_packets"] > 0, t
     assert t["drops"]["icv-fail"] == 0 and t["drops"]["replay"] == 0, t
 PY
-	echo "ok: $suite ping + 50 MB TCP"
+	echo "ok: $suite ping + 50 MB TCP (IPv4), ping + 20 MB TCP (IPv6)"
 }
 run_suite aes256gcm16 36
 run_suite aes256-sha256 64
