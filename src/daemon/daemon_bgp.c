@@ -210,6 +210,22 @@ int vgwd_bgp_start(struct vgwd *d)
 		.multipath = b->multipath,
 		.max_paths = b->max_paths,
 	};
+	/* Listen on the neighbors' local addresses (so several speakers can
+	 * share a host); with more distinct addresses than the speaker takes,
+	 * on the wildcard address. */
+	for (size_t i = 0; i < b->n_neighbors; i++) {
+		const struct ip_addr *a = &b->neighbors[i].local_address;
+		bool dup = !ip_addr_is_set(a);
+		for (size_t k = 0; k < bc.n_listen && !dup; k++)
+			dup = ip_addr_eq(&bc.listen[k], a);
+		if (dup)
+			continue;
+		if (bc.n_listen == BGP_MAX_LISTEN) {
+			bc.n_listen = 0;
+			break;
+		}
+		bc.listen[bc.n_listen++] = *a;
+	}
 	static const struct bgp_hooks hooks = {
 		.route_changed = on_route_changed,
 		.peer_state = on_peer_state,
@@ -243,10 +259,11 @@ void vgwd_bgp_tunnel_changed(struct vgwd *d, const struct vgwd_tunnel *t)
 		const struct dconf_neighbor *nb = &d->cfg->bgp.neighbors[i];
 		if (strcmp(nb->tunnel, t->cfg->name) != 0)
 			continue;
-		if (t->state == VGWD_TUNNEL_UP && !t->admin_down)
+		if (t->state == VGWD_TUNNEL_UP && !t->admin_down && !t->live_down)
 			bgp_peer_enable(d->bgp, nb->name);
 		else
-			bgp_peer_shutdown(d->bgp, nb->name, "tunnel down");
+			bgp_peer_shutdown(d->bgp, nb->name,
+					  t->live_down ? "tunnel silent (liveness)" : "tunnel down");
 	}
 }
 

@@ -29,6 +29,7 @@ enum vgwd_tunnel_state {
 };
 
 struct vgwd_tunnel {
+	struct vgwd *d;
 	const struct dconf_tunnel *cfg; /* points into vgwd.cfg */
 	struct dp *dp;                  /* the dataplane of its local address */
 	struct dp_tunnel *dpt;
@@ -39,6 +40,8 @@ struct vgwd_tunnel {
 	struct vtime up_since;
 	char reason[160];         /* why it is in this state */
 	uint32_t spi_in, spi_out; /* current Child SA */
+	struct loop_timer t_live;  /* fast liveness (liveness_ms) */
+	bool live_down;            /* liveness says dead: BGP shut */
 };
 
 struct vgwd {
@@ -79,6 +82,10 @@ int vgwd_tunnels_start(struct vgwd *d);
 void vgwd_tunnels_stop(struct vgwd *d);
 struct vgwd_tunnel *vgwd_tunnel_find(struct vgwd *d, const char *name);
 int vgwd_tunnel_admin(struct vgwd *d, const char *name, bool up);
+
+/* daemon_liveness.c: vgw-to-vgw fast failure detection. */
+void vgwd_liveness_start(struct vgwd *d, struct vgwd_tunnel *t);
+void vgwd_liveness_stop(struct vgwd *d, struct vgwd_tunnel *t);
 
 /* daemon_views.c: the control socket's commands. */
 extern const struct ctl_command vgwd_commands[];

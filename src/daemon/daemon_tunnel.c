@@ -203,6 +203,7 @@ static int add_tunnel(struct vgwd *d, struct vgwd_tunnel *t)
 		return -1;
 	}
 	t->ifindex = dp_tunnel_ifindex(t->dpt);
+	vgwd_liveness_start(d, t);
 	t->last_change_wall = clock_wall_seconds();
 	snprintf(t->reason, sizeof(t->reason), "waiting for IKE");
 	struct ike_tunnel_config ic;
@@ -241,6 +242,8 @@ void vgwd_tunnels_stop(struct vgwd *d)
 	for (size_t i = 0; i < d->n_dps; i++)
 		dp_free(d->dps[i].dp);
 	d->n_dps = 0;
+	for (size_t i = 0; i < d->n_tunnels; i++)
+		vgwd_liveness_stop(d, &d->tunnels[i]);
 	free(d->tunnels);
 	d->tunnels = NULL;
 	d->n_tunnels = 0;
@@ -276,6 +279,7 @@ int vgwd_tunnel_admin(struct vgwd *d, const char *name, bool up)
 
 static void remove_tunnel(struct vgwd *d, struct vgwd_tunnel *t)
 {
+	vgwd_liveness_stop(d, t);
 	set_state(d, t, VGWD_TUNNEL_DOWN, "removed by reload");
 	ike_tunnel_remove(d->ike, t->cfg->name);
 	dp_tunnel_remove(t->dp, t->dpt);
@@ -304,6 +308,8 @@ int vgwd_tunnels_reload(struct vgwd *d, struct dconf *n, struct vgwd_reload_stat
 		struct vgwd_tunnel *t = &d->tunnels[i];
 		int j = find_tunnel_cfg(n, t->cfg->name);
 		if (j >= 0 && vgwd_tunnel_cfg_equal(t->cfg, &n->tunnels[j])) {
+			/* Its embedded timer moves with it: re-armed below. */
+			vgwd_liveness_stop(d, t);
 			arr[j] = *t;
 			arr[j].cfg = &n->tunnels[j];
 			st->tunnels_kept++;
@@ -324,8 +330,10 @@ int vgwd_tunnels_reload(struct vgwd *d, struct dconf *n, struct vgwd_reload_stat
 	memset(d->nb_ifindex, 0, sizeof(d->nb_ifindex));
 	int rc = 0;
 	for (size_t j = 0; j < n->n_tunnels; j++) {
-		if (!added[j])
+		if (!added[j]) {
+			vgwd_liveness_start(d, &arr[j]);
 			continue;
+		}
 		st->tunnels_added++;
 		if (add_tunnel(d, &arr[j]) < 0)
 			rc = -1;

@@ -140,6 +140,7 @@ static struct json_object *tunnel_json(const struct vgwd *d, const struct vgwd_t
 	aws_status(t, nb, peer_of(peers, nb), o);
 	add_int(o, "last_status_change", t->last_change_wall);
 	add_str(o, "ike_state", azure_status(t));
+	add_str(o, "liveness", c->liveness_ms == 0 ? "off" : t->live_down ? "dead" : "alive");
 	char spi[24];
 	snprintf(spi, sizeof(spi), "%08x/%08x", t->spi_in, t->spi_out);
 	add_str(o, "child_spis", spi);

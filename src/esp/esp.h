@@ -143,6 +143,13 @@ enum esp_drop esp_encap(struct esp_sa *sa, uint8_t *pkt, size_t cap,
 			size_t inner_len, size_t *esp_len, struct vtime now);
 
 /*
+ * Outbound dummy packet (RFC 4303 2.6: next header 59, no payload), e.g. a
+ * liveness heartbeat. The ESP packet is written at pkt (cap bytes).
+ */
+enum esp_drop esp_encap_dummy(struct esp_sa *sa, uint8_t *pkt, size_t cap,
+			      size_t *esp_len, struct vtime now);
+
+/*
  * Inbound, in place, in the RFC 4303 3.4.3 order: replay check, ICV
  * verification and decryption, window update, then padding and next header.
  * On ESP_DROP_OK the inner packet is at pkt + *inner_off, *inner_len bytes,

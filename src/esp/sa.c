@@ -236,16 +236,11 @@ static void build_aad(const struct esp_sa *sa, uint64_t seq,
 	}
 }
 
-enum esp_drop esp_encap_frame(struct esp_sa *sa, uint8_t *pkt, size_t cap,
-			      size_t inner_len, size_t *esp_len,
-			      uint64_t *seq_out, struct vtime now)
+static enum esp_drop frame(struct esp_sa *sa, uint8_t *pkt, size_t cap,
+			   size_t inner_len, uint8_t nh, size_t *esp_len,
+			   uint64_t *seq_out, struct vtime now)
 {
 	size_t head = esp_sa_head_len(sa);
-	if (cap < head || cap - head < inner_len)
-		return drop(sa, ESP_DROP_NO_ROOM);
-	uint8_t nh = inner_next_hdr(pkt + head, inner_len);
-	if (nh == 0)
-		return drop(sa, ESP_DROP_INNER);
 	size_t body = padded_len(sa, inner_len);
 	if (cap < head + body + sa->icv_len)
 		return drop(sa, ESP_DROP_NO_ROOM);
@@ -269,6 +264,33 @@ enum esp_drop esp_encap_frame(struct esp_sa *sa, uint8_t *pkt, size_t cap,
 	stat_add(&sa->stats.packets, 1);
 	stat_add(&sa->stats.bytes, inner_len);
 	atomic_store_explicit(&sa->stats.last_ns, now.ns, memory_order_relaxed);
+	return ESP_DROP_OK;
+}
+
+enum esp_drop esp_encap_frame(struct esp_sa *sa, uint8_t *pkt, size_t cap,
+			      size_t inner_len, size_t *esp_len,
+			      uint64_t *seq_out, struct vtime now)
+{
+	size_t head = esp_sa_head_len(sa);
+	if (cap < head || cap - head < inner_len)
+		return drop(sa, ESP_DROP_NO_ROOM);
+	uint8_t nh = inner_next_hdr(pkt + head, inner_len);
+	if (nh == 0)
+		return drop(sa, ESP_DROP_INNER);
+	return frame(sa, pkt, cap, inner_len, nh, esp_len, seq_out, now);
+}
+
+/* RFC 4303 2.6: a dummy packet has next header 59 and no payload; the
+ * receiver verifies and then discards it. */
+enum esp_drop esp_encap_dummy(struct esp_sa *sa, uint8_t *pkt, size_t cap,
+			      size_t *esp_len, struct vtime now)
+{
+	uint64_t seq;
+	enum esp_drop d = frame(sa, pkt, cap, 0, ESP_NH_NONE, esp_len, &seq, now);
+	if (d != ESP_DROP_OK)
+		return d;
+	if (!esp_encap_seal(sa, 0, pkt, *esp_len, seq))
+		return drop(sa, ESP_DROP_CRYPTO);
 	return ESP_DROP_OK;
 }
 

@@ -116,6 +116,12 @@ const char *dp_tunnel_name(const struct dp_tunnel *t);
 int dp_tunnel_sa_install(struct dp *dp, struct dp_tunnel *t,
 			 const struct esp_sa_params *in,
 			 const struct esp_sa_params *out);
+/*
+ * Sends one ESP dummy packet (RFC 4303 2.6, next header 59) on the
+ * tunnel's outbound SA, e.g. a liveness heartbeat; the peer counts it as
+ * authenticated traffic (last_rx) and discards it. -ENOENT if no SA.
+ */
+int dp_tunnel_send_dummy(struct dp *dp, struct dp_tunnel *t);
 /* Removes the inbound or outbound SA with this SPI; -ENOENT if none. */
 int dp_tunnel_sa_remove(struct dp *dp, struct dp_tunnel *t, uint32_t spi);
 

@@ -81,7 +81,11 @@ static void rx_esp(struct dp *dp, uint8_t *p, size_t len, struct vtime now)
 			dp_rx_items_run(dp, now);
 		return;
 	}
-	if (esp_decap(slot->sa, p, len, &off, &ilen, &nh, now) != ESP_DROP_OK)
+	enum esp_drop d = esp_decap(slot->sa, p, len, &off, &ilen, &nh, now);
+	/* A dummy (RFC 4303 2.6) passed the ICV: proof of life, no payload. */
+	if (d == ESP_DROP_DUMMY)
+		slot->t->last_rx_ns = now.ns;
+	if (d != ESP_DROP_OK)
 		return; /* counted on the SA */
 	slot->t->last_rx_ns = now.ns;
 	deliver(dp, slot->t, p + off, ilen);
@@ -106,8 +110,11 @@ void dp_rx_items_run(struct dp *dp, struct vtime now)
 		struct dp_item *it = &dp->rx_items[i];
 		size_t off, ilen;
 		uint8_t nh;
-		if (esp_decap_finish(it->sa, it->ok, it->pkt, it->len, it->seq,
-				     &off, &ilen, &nh, now) != ESP_DROP_OK)
+		enum esp_drop d = esp_decap_finish(it->sa, it->ok, it->pkt, it->len,
+						   it->seq, &off, &ilen, &nh, now);
+		if (d == ESP_DROP_DUMMY)
+			it->t->last_rx_ns = now.ns;
+		if (d != ESP_DROP_OK)
 			continue;
 		it->t->last_rx_ns = now.ns;
 		deliver(dp, it->t, it->pkt + off, ilen);

@@ -24,11 +24,15 @@
 #include "lab/lab_priv.h"
 #include "lab/model.h"
 
+/* lab --fast: vgw's fastest detection between vgw gateways. The fabric
+ * sessions keep 1/3 s BGP timers (the RFC minimum hold time is 3 s). */
 static void fast_timers(struct dconf *c)
 {
 	for (size_t i = 0; i < c->n_tunnels; i++) {
 		c->tunnels[i].dpd_interval_s = 1;
 		c->tunnels[i].dpd_timeout_s = 3;
+		/* Both ends are vgw in the lab: sub-second failure detection. */
+		c->tunnels[i].liveness_ms = 100;
 	}
 	for (size_t i = 0; i < c->bgp.n_neighbors; i++) {
 		c->bgp.neighbors[i].hold_time = 3;
