@@ -191,6 +191,9 @@ check_keys() {
 	local spi line eo io ei ii
 	spi=$(grep '^STATUS' "$DIR/peer.out" | grep -o '"spi_in": "[0-9a-f]*"' |
 		tail -1 | cut -d'"' -f4)
+	# No child left at the end (e.g. the peer died): the last one set up.
+	[ -n "$spi" ] || spi=$(grep '^CHILD_UP' "$DIR/peer.out" | tail -1 |
+		sed 's/.* in=\([0-9a-f]*\) .*/\1/')
 	line=$(grep -n "^CHILD_UP interop in=$spi " "$DIR/peer.out" | tail -1 |
 		cut -d: -f1)
 	if [ -z "$spi" ] || [ -z "$line" ]; then
