@@ -327,7 +327,6 @@ run() {
 	simultaneous) ONE_SA=1 scenario simultaneous aes256gcm16-prfsha256-ecp256 aes256gcm16 0 0 both --hold 8 ;;
 	dpd-dead) KILL_CHARON=1 scenario dpd-dead aes256gcm16-prfsha256-ecp256 aes256gcm16 0 0 vgw --dpd --hold 40 ;;
 	psk-mismatch) EXPECT_FAIL='TUNNEL interop DOWN AUTHENTICATION_FAILED from peer' scenario psk-mismatch aes256gcm16-prfsha256-ecp256 aes256gcm16 0 0 vgw --psk wrong-psk-0000 --run 4 ;;
-	no-proposal) EXPECT_FAIL='TUNNEL interop DOWN NO_PROPOSAL_CHOSEN from peer' scenario no-proposal aes256gcm16-prfsha256-x448 aes256gcm16 0 0 vgw --run 4 ;;
 	ike-rekey-vgw) EXPECT='"ike_rekeys": [1-9]' scenario ike-rekey-vgw aes256-sha256-ecp256 aes256gcm16 0 0 vgw --ike-life 12 --min-run 14 --run 30 --dpd ;;
 	esac
 }
