@@ -6,16 +6,26 @@
   xfer.py send ADDR PORT BYTES          send BYTES random bytes, print
                                         "<bytes> <sha256>" of what was sent
 
-The two lines are compared by assert_tcp_transfer. Both sides give up after
-30 s so a black-holed tunnel fails the test instead of hanging it.
+The two lines are compared by assert_tcp_transfer. Each side gives up when
+its whole run passes DEADLINE_S (a per-call socket timeout is not enough: a
+lossy tunnel that trickles a few segments through never trips it), so a
+black-holed or lossy tunnel fails the test instead of hanging it.
 """
 import hashlib
 import os
 import socket
 import sys
+import time
 
-TIMEOUT_S = 30
+DEADLINE_S = 45
 CHUNK = 64 * 1024
+
+
+def remaining(deadline):
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError("transfer not finished within %d s" % DEADLINE_S)
+    return left
 
 
 def serve(addr, port, result):
@@ -23,13 +33,14 @@ def serve(addr, port, result):
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     srv.bind((addr, port))
     srv.listen(1)
-    srv.settimeout(TIMEOUT_S)
+    deadline = time.monotonic() + DEADLINE_S
+    srv.settimeout(DEADLINE_S)
     print("listening", flush=True)
     conn, _ = srv.accept()
-    conn.settimeout(TIMEOUT_S)
     digest = hashlib.sha256()
     total = 0
     while True:
+        conn.settimeout(remaining(deadline))
         data = conn.recv(CHUNK)
         if not data:
             break
@@ -43,15 +54,18 @@ def serve(addr, port, result):
 
 
 def send(addr, port, nbytes):
-    conn = socket.create_connection((addr, port), timeout=TIMEOUT_S)
+    deadline = time.monotonic() + DEADLINE_S
+    conn = socket.create_connection((addr, port), timeout=DEADLINE_S)
     digest = hashlib.sha256()
     left = nbytes
     while left > 0:
         data = os.urandom(min(CHUNK, left))
+        conn.settimeout(remaining(deadline))
         conn.sendall(data)
         digest.update(data)
         left -= len(data)
     conn.shutdown(socket.SHUT_WR)
+    conn.settimeout(remaining(deadline))
     conn.recv(1)  # wait for the receiver's close: everything was read
     conn.close()
     print("%d %s" % (nbytes, digest.hexdigest()))
