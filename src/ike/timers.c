@@ -113,6 +113,13 @@ static void retransmit_fn(void *arg)
 	     sa->out.msg_id);
 	ike_send_raw(ike, &sa->local, &sa->remote, sa->out.pkt, sa->out.len);
 	int64_t wait = (int64_t)RETRANSMIT_BASE_MS << sa->out.tries;
+	/* A DPD probe's verdict is due dpd_timeout_s after the first send,
+	 * not at the next backoff step past it. */
+	if (dpd && sa->tun != NULL) {
+		int64_t left = (int64_t)sa->tun->cfg.dpd_timeout_s * 1000 - elapsed;
+		if (left > 0 && left < wait)
+			wait = left;
+	}
 	loop_timer_arm_ms(ike->loop, &sa->out.timer, wait);
 }
 
