@@ -38,6 +38,7 @@ struct peer {
 	int rc;
 	bool dump_keys; /* test tool only: print Child SA keys for comparison */
 	int delay_ms;   /* hold every outgoing datagram this long */
+	struct delayed *pending;
 	int hold_s;
 	int min_run_s;
 	struct vtime start;
@@ -73,6 +74,7 @@ static void hold_fn(void *arg)
 
 /* A datagram held back by --delay-ms (to make exchanges cross). */
 struct delayed {
+	struct delayed *next;
 	struct loop_timer t;
 	struct peer *p;
 	struct ike_endpoint local, remote;
@@ -87,8 +89,23 @@ static int peer_send_now(struct peer *p, const struct ike_endpoint *local,
 static void delayed_fn(void *arg)
 {
 	struct delayed *d = arg;
+	for (struct delayed **pp = &d->p->pending; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == d) {
+			*pp = d->next;
+			break;
+		}
 	peer_send_now(d->p, &d->local, &d->remote, d->pkt, d->len);
 	free(d);
+}
+
+/* Sends whatever is still held back (at exit). */
+static void flush_delayed(struct peer *p)
+{
+	while (p->pending != NULL) {
+		struct delayed *d = p->pending;
+		loop_timer_cancel(p->loop, &d->t);
+		delayed_fn(d);
+	}
 }
 
 static int peer_send(void *arg, const struct ike_endpoint *local,
@@ -108,6 +125,8 @@ static int peer_send(void *arg, const struct ike_endpoint *local,
 	memcpy(d->pkt, pkt, len);
 	loop_timer_init(&d->t, delayed_fn, d);
 	loop_timer_arm_ms(p->loop, &d->t, p->delay_ms);
+	d->next = p->pending;
+	p->pending = d;
 	return 0;
 }
 
@@ -342,7 +361,9 @@ int main(int argc, char **argv)
 	loop_timer_cancel(p.loop, &p.hold);
 	printf("RESULT %s ups=%d downs=%d\n", p.rc ? "FAIL" : "OK", p.ups,
 	       p.downs);
+	p.delay_ms = 0;
 	ike_shutdown_all(p.ike);
+	flush_delayed(&p);
 	loop_timer_cancel(p.loop, &to);
 	ike_free(p.ike);
 	secret_free(s);
