@@ -393,12 +393,16 @@ void ike_tunnel_initial_contact(struct ike_tunnel *t, struct ike_sa *keep)
 		if (sa == keep || sa->tun != t || (sa->state != IKE_SA_ESTABLISHED &&
 						      sa->state != IKE_SA_REKEYED))
 			continue;
+		/* Normally the peer restarted and lost this SA. But in a
+		 * simultaneous initiation the peer may still hold it, so it
+		 * is deleted with a DELETE rather than forgotten silently. */
 		vlog(VLOG_INFO, "ike", sa->ctx,
-		     "INITIAL_CONTACT: peer restarted, dropping old IKE SA");
+		     "INITIAL_CONTACT: deleting the older IKE SA");
 		while (sa->children != NULL)
 			ike_child_remove(sa, sa->children);
 		if (t->sa == sa)
 			t->sa = NULL;
-		ike_sa_kill(sa, "replaced after INITIAL_CONTACT");
+		if (!ike_info_send_delete_ike(sa))
+			ike_sa_kill(sa, "replaced after INITIAL_CONTACT");
 	}
 }
