@@ -12,7 +12,6 @@
 
 #include "base/log.h"
 #include "config/dconf.h"
-#include "crypto/cipher.h"
 #include "crypto/secret.h"
 #include "daemon/daemon_priv.h"
 #include "daemon/ikemap.h"
@@ -172,17 +171,6 @@ static struct dp *open_dp(struct vgwd *d, const struct dconf_tunnel *tc)
 	return dp;
 }
 
-/* Tunnel MTU: configured, else the first ESP suite's over a 1500 path. */
-static uint32_t tunnel_mtu(const struct dconf_tunnel *tc)
-{
-	if (tc->mtu)
-		return tc->mtu;
-	const struct proposal *p = &tc->esp[0];
-	uint16_t integ = p->n_integ ? p->integ[0] : CRYPTO_INTEG_NONE;
-	return dp_mtu_for_suite(p->encr[0].id, p->encr[0].keylen, integ,
-				tc->local_outside.family == AF_INET6, 1500);
-}
-
 static int add_tunnel(struct vgwd *d, struct vgwd_tunnel *t)
 {
 	const struct dconf_tunnel *tc = t->cfg;
@@ -196,7 +184,9 @@ static int add_tunnel(struct vgwd *d, struct vgwd_tunnel *t)
 		.inside = tc->inside_address.addr,
 		.inside_len = tc->inside_address.len,
 		.inside_peer = tc->inside_peer,
-		.mtu = tunnel_mtu(tc),
+		/* 0: the dataplane sizes the MTU for the suite each Child SA
+		 * actually negotiates (a peer may pick any offered suite). */
+		.mtu = tc->mtu,
 		.mss = (uint16_t)tc->mss_clamp,
 		.no_mss_clamp = tc->mss_clamp == 0,
 	};
