@@ -245,14 +245,20 @@ void vgwd_tunnels_stop(struct vgwd *d)
 
 /*
  * Administrative down forgets the tunnel in IKE (DELETE sent), so a peer's
- * re-initiation finds nothing to match until it is brought up again.
+ * re-initiation finds nothing to match until it is brought up again. Up on
+ * a tunnel that is down for another reason (DPD "clear") initiates it.
  */
 int vgwd_tunnel_admin(struct vgwd *d, const char *name, bool up)
 {
 	struct vgwd_tunnel *t = vgwd_tunnel_find(d, name);
 	if (t == NULL || d->ike == NULL)
 		return -ENOENT;
-	if (t->admin_down == !up)
+	if (up && !t->admin_down) {
+		/* Not administratively down, e.g. cleared by DPD: initiate. */
+		int rc = ike_tunnel_initiate(d->ike, name);
+		return rc == -EALREADY || rc == -EPERM ? 0 : rc;
+	}
+	if (!up && t->admin_down)
 		return 0;
 	t->admin_down = !up;
 	vlog(VLOG_INFO, "vgwd", name, "administratively %s", up ? "up" : "down");

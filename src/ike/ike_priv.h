@@ -369,6 +369,9 @@ struct ike_tunnel {
 	uint32_t errors[64]; /* error notifies received, by type */
 	bool admin_down; /* terminated: no automatic reconnect */
 	bool retrying;   /* a DPD restart is in progress: keep trying */
+	bool dpd_cleared; /* DPD action clear took it down: no automatic
+			   * re-initiation until the peer or the operator
+			   * brings it up (strongSwan and AWS "clear") */
 };
 
 struct ike {

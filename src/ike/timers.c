@@ -85,6 +85,8 @@ static void peer_dead(struct ike_sa *sa, bool dpd)
 		return;
 	}
 	bool restart = dpd && act == IKE_DPD_RESTART;
+	if (t != NULL && dpd && act == IKE_DPD_CLEAR)
+		t->dpd_cleared = true;
 	if (t != NULL)
 		ike_tunnel_sa_gone(t, sa, restart,
 				   dpd ? "DPD timeout" : "peer not responding");

@@ -3,6 +3,10 @@
  * (DOWN / CONNECTING / UP, reported through the tunnel_state hook), the
  * initiation mode and the reconnect policy.
  *
+ * A tunnel taken down by DPD with action "clear" is not re-initiated
+ * automatically (whatever the initiation mode) until it comes up again
+ * through the peer or ike_tunnel_initiate(); "restart" re-initiates.
+ *
  * Initiation modes: START and DEFAULT initiate at once and reconnect after
  * a failure (backoff 1, 2, 4 ... 30 s); INITIATOR_ONLY too, but never
  * answers an IKE_SA_INIT; ADD and RESPONDER_ONLY wait for the peer, and
@@ -164,7 +168,7 @@ void ike_tunnel_sa_gone(struct ike_tunnel *t, struct ike_sa *sa, bool restart,
 	ike_tunnel_set_state(t, IKE_TUNNEL_DOWN, buf);
 	if (restart && t->cfg.initiation != IKE_INIT_RESPONDER_ONLY)
 		t->retrying = true;
-	bool again = may_initiate(t) || t->retrying;
+	bool again = (may_initiate(t) && !t->dpd_cleared) || t->retrying;
 	if (again && !t->admin_down)
 		schedule_reconnect(t);
 }
@@ -202,6 +206,7 @@ void ike_tunnel_sa_up(struct ike_tunnel *t, struct ike_sa *sa)
 	}
 	t->reconnect_tries = 0;
 	t->retrying = false;
+	t->dpd_cleared = false;
 	t->last_error[0] = '\0';
 	loop_timer_cancel(t->ike->loop, &t->reconnect_timer);
 	char buf[128];
@@ -335,6 +340,7 @@ int ike_tunnel_initiate(struct ike *ike, const char *name)
 	if (t == NULL)
 		return -ENOENT;
 	t->admin_down = false;
+	t->dpd_cleared = false;
 	if (t->sa != NULL && t->sa->state != IKE_SA_DEAD)
 		return -EALREADY;
 	if (t->cfg.initiation == IKE_INIT_RESPONDER_ONLY)
