@@ -162,6 +162,19 @@ bool vgwd_view_tunnels(void *arg, struct json_object *args,
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "tunnels", arr);
 	json_object_object_add(o, "ike", d->ike ? ike_tunnels_json(d->ike) : NULL);
+	if (d->ike != NULL) {
+		/* IKE messages dropped before any SA could account for them
+		 * (garbage, unknown SPIs, bad ICVs) are only counted here. */
+		const struct ike_stats *is = ike_get_stats(d->ike);
+		struct json_object *st = json_object_new_object();
+		add_int(st, "rx", (int64_t)is->rx);
+		add_int(st, "tx", (int64_t)is->tx);
+		add_int(st, "dropped", (int64_t)is->dropped);
+		add_int(st, "bad_icv", (int64_t)is->bad_icv);
+		add_int(st, "retransmits", (int64_t)is->retransmits);
+		add_int(st, "cookies_sent", (int64_t)is->cookies_sent);
+		json_object_object_add(o, "ike_stats", st);
+	}
 	struct json_object *dps = json_object_new_array();
 	for (size_t i = 0; i < d->n_dps; i++)
 		json_object_array_add(dps, dp_stats_json(d->dps[i].dp));
