@@ -207,28 +207,34 @@ int lab_daemons_start(const struct lab *lab, FILE *err)
 	return 0;
 }
 
-/* Signals the recorded vgwd of n if /proc says it still is a vgwd. */
-void lab_daemon_kill(const struct lab *lab, const struct lab_node *n, int sig)
+/* The recorded vgwd of n if /proc says it still is a vgwd, else 0. */
+pid_t lab_daemon_pid(const struct lab *lab, const struct lab_node *n)
 {
 	char path[LAB_PATH + 16], comm[64] = "";
 	pid_path(lab, n, path, sizeof(path));
 	FILE *f = fopen(path, "r");
 	long pid = 0;
 	if (f == NULL)
-		return;
+		return 0;
 	if (fscanf(f, "%ld", &pid) != 1)
 		pid = 0;
 	fclose(f);
 	char cp[64];
 	snprintf(cp, sizeof(cp), "/proc/%ld/comm", pid);
 	f = pid > 1 ? fopen(cp, "r") : NULL;
-	if (f != NULL) {
-		if (fgets(comm, sizeof(comm), f) == NULL)
-			comm[0] = '\0';
-		fclose(f);
-	}
-	if (strncmp(comm, "vgwd", 4) == 0)
-		kill((pid_t)pid, sig);
+	if (f == NULL)
+		return 0;
+	if (fgets(comm, sizeof(comm), f) == NULL)
+		comm[0] = '\0';
+	fclose(f);
+	return strncmp(comm, "vgwd", 4) == 0 ? (pid_t)pid : 0;
+}
+
+void lab_daemon_kill(const struct lab *lab, const struct lab_node *n, int sig)
+{
+	pid_t pid = lab_daemon_pid(lab, n);
+	if (pid > 0)
+		kill(pid, sig);
 }
 
 void lab_daemons_stop(const char *dir)

@@ -80,26 +80,6 @@ int lab_fail(const struct lab_opts *o, const char *what, int n)
 	return 2;
 }
 
-static bool daemon_alive(const struct lab_node *n)
-{
-	char path[LAB_PATH + 16], comm[32] = "";
-	snprintf(path, sizeof(path), "%.*s.pid", (int)(strlen(n->log) - 4), n->log);
-	FILE *f = fopen(path, "r");
-	long pid = 0;
-	if (f == NULL)
-		return false;
-	if (fscanf(f, "%ld", &pid) != 1)
-		pid = 0;
-	fclose(f);
-	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
-	f = pid > 1 ? fopen(path, "r") : NULL;
-	if (f == NULL)
-		return false;
-	bool alive = fgets(comm, sizeof(comm), f) != NULL && strncmp(comm, "vgwd", 4) == 0;
-	fclose(f);
-	return alive;
-}
-
 int lab_heal(const struct lab_opts *o)
 {
 	struct lab lab;
@@ -114,7 +94,7 @@ int lab_heal(const struct lab_opts *o)
 			continue;
 		instance_links(n, "up");
 		lab_net_routes(&lab, n);
-		if (n->has_daemon && !daemon_alive(n)) {
+		if (n->has_daemon && lab_daemon_pid(&lab, n) == 0) {
 			fprintf(o->out, "restarting vgwd of %s\n", n->name);
 			lab_daemon_start(&lab, n, o->err);
 		}

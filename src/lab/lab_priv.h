@@ -89,6 +89,8 @@ int lab_daemons_start(const struct lab *lab, FILE *err);
 void lab_daemons_stop(const char *dir);
 int lab_daemon_start(const struct lab *lab, const struct lab_node *n, FILE *err);
 void lab_daemon_kill(const struct lab *lab, const struct lab_node *n, int sig);
+/* The node's vgwd if it is running, else 0. */
+pid_t lab_daemon_pid(const struct lab *lab, const struct lab_node *n);
 
 /* wait.c */
 int lab_wait(const struct lab *lab, int timeout_s, FILE *out);
