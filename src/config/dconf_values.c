@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config/dconf_priv.h"
+#include "config/topology.h"
 
 /* Decimal without sign or leading junk; false on overflow past max. */
 static bool parse_dec(const char *s, size_t len, uint64_t max, uint64_t *out)
@@ -106,22 +107,10 @@ char *dconf_id_fmt(const struct dconf_id *id, char *buf, size_t size)
 	return buf;
 }
 
+/* Plain or asdot (RFC 5396), the same syntax as the topology file's. */
 bool dconf_asn_parse(const char *s, uint32_t *out)
 {
-	const char *dot = strchr(s, '.');
-	uint64_t hi, lo;
-	if (dot == NULL) {
-		if (!parse_dec(s, strlen(s), UINT32_MAX, &lo))
-			return false;
-		*out = (uint32_t)lo;
-		return true;
-	}
-	/* RFC 5396 asdot: <high 16 bits>.<low 16 bits> */
-	if (!parse_dec(s, (size_t)(dot - s), 65535, &hi) ||
-	    !parse_dec(dot + 1, strlen(dot + 1), 65535, &lo))
-		return false;
-	*out = (uint32_t)(hi << 16 | lo);
-	return true;
+	return topology_asn_parse(s, out);
 }
 
 static const struct {

@@ -462,7 +462,7 @@ static uint16_t prf_for(uint16_t integ)
  * AES128/SHA1, AES128/SHA256 with DH group 2 (3DES not supported here).
  * Child as initiator: GCM-AES256, AES256/SHA1, AES256/SHA256, AES128/SHA1,
  * no PFS; as responder also the PFS variants with groups 2, 14, 24
- * (group 1 is not implemented). Lifetimes 28800/27000 s, DPD 45 s.
+ * (group 1 is not supported). Lifetimes 28800/27000 s, DPD 45 s.
  */
 static void profile_azure(struct ike_tunnel_config *c)
 {

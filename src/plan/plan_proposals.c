@@ -26,7 +26,7 @@ static const char *enc_token(enum topo_alg a)
 	case TOPO_ALG_AES128_GCM16: return "aes128gcm16";
 	case TOPO_ALG_AES192_GCM16: return "aes192gcm16";
 	case TOPO_ALG_AES256_GCM16: return "aes256gcm16";
-	default: return NULL; /* DES, 3DES, None: not implemented */
+	default: return NULL; /* DES, 3DES, None: not supported by vgw */
 	}
 }
 
@@ -37,7 +37,7 @@ static const char *integ_token(enum topo_alg a)
 	case TOPO_ALG_SHA256: return "sha256";
 	case TOPO_ALG_SHA384: return "sha384";
 	case TOPO_ALG_SHA512: return "sha512";
-	default: return NULL; /* MD5: not implemented */
+	default: return NULL; /* MD5: not supported by vgw */
 	}
 }
 
