@@ -16,6 +16,10 @@
 # usage: run.sh [-t SECONDS] [-r RUNS] [-u UDP_RATE] [-o OUTDIR] [-s SKIP(plain,vgw,ss,speed)]
 # VGW_DP_ARGS="--crypto-threads 0" run.sh ... passes options to vgw-dp-static
 # (default: 1 crypto helper thread per gateway).
+# VGW_MODE=vgwd run.sh ... measures two vgwd daemons instead (IKEv2 with a
+# PSK negotiates the same AES-256-GCM-16 Child SA; VGWD names the binary,
+# default build/src/daemon/vgwd): the product rather than the static-key
+# driver.
 # PERF=1 run.sh ... also records `perf record -a` during the first TCP 1-stream
 # run of each tunnel and writes OUTDIR/perf-<path>.txt.
 set -euo pipefail
@@ -30,6 +34,8 @@ done
 [ "$(id -u)" = 0 ] || { echo "run.sh: must run as root" >&2; exit 2; }
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
+VGWD=${VGWD:-$SRC/build/src/daemon/vgwd}
+VGWCTL=${VGWCTL:-$SRC/build/src/cli/vgwctl}
 P=vgwb
 LH=$P-lh LG=$P-lg RG=$P-rg RH=$P-rh
 W=$(mktemp -d /tmp/vgwb.XXXXXX)
@@ -179,6 +185,55 @@ bench_vgw() {
 	reachable || { log "vgw: no ping through the tunnel"; cat "$OUT"/vgw-*.log >&2; return 1; }
 	run_tests vgw $1 "${VGWPIDS[@]}"
 	for p in "${VGWPIDS[@]}"; do stop_pid $p vgw-dp-static; done
+	sleep 0.3
+}
+
+# vgwd on each gateway: one route-based tunnel, IKEv2 + PSK, the same suite.
+vgwd_conf() { # ns name local remote inside peer initiation
+	cat >"$W/$2.yaml" <<-EOF
+	version: 1
+	role: generic
+	name: $2
+	outside_address: $3
+	control_socket: $W/$2.sock
+	log_level: warning
+	tunnels:
+	  - name: t1
+	    ifname: vgw0
+	    remote_outside: $4
+	    inside_address: $5
+	    inside_peer: $6
+	    psk: bench.psk.not.secret.0123456789
+	    ike_proposals: [aes256gcm16-prfsha256-x25519]
+	    esp_proposals: [aes256gcm16]
+	    initiation: $7
+	    mss_clamp: 0
+	bgp: null
+	EOF
+	chmod 600 "$W/$2.yaml"
+	ip netns exec $1 "$VGWD" -c "$W/$2.yaml" >"$OUT/vgwd-$2.log" 2>&1 &
+	PIDS+=("$!:vgwd")
+	VGWPIDS+=("$!")
+}
+
+vgwd_tunnel_up() {
+	"$VGWCTL" show connections --socket "$W/$1.sock" --json 2>/dev/null |
+		grep -q '"Connected"'
+}
+
+bench_vgwd() {
+	VGWPIDS=()
+	vgwd_conf $RG right 198.51.100.2 198.51.100.1 169.254.21.1/30 169.254.21.2 add
+	vgwd_conf $LG left 198.51.100.1 198.51.100.2 169.254.21.2/30 169.254.21.1 start
+	for _ in $(seq 100); do
+		vgwd_tunnel_up left && vgwd_tunnel_up right && break
+		sleep 0.1
+	done
+	nsx $LG ip route add 10.2.0.0/24 dev vgw0
+	nsx $RG ip route add 10.1.0.0/24 dev vgw0
+	reachable || { log "vgwd: no ping through the tunnel"; cat "$OUT"/vgwd-*.log >&2; return 1; }
+	run_tests vgw $1 "${VGWPIDS[@]}"
+	for p in "${VGWPIDS[@]}"; do stop_pid $p vgwd; done
 	sleep 0.3
 }
 
@@ -336,7 +391,11 @@ for round in $(seq "$RUNS"); do
 		plain_routes del
 	fi
 	reachable && { log "still reachable without a tunnel: refusing to measure clear text"; exit 1; }
-	skip vgw || bench_vgw $round
+	if [ "${VGW_MODE:-static}" = vgwd ]; then
+		skip vgw || bench_vgwd $round
+	else
+		skip vgw || bench_vgw $round
+	fi
 	skip ss || bench_ss $round
 done
 skip speed || bench_speed
