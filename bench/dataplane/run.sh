@@ -7,7 +7,8 @@
 # Measures, in one run, iperf3 TCP 1 stream, TCP 4 streams and UDP at a fixed
 # rate (1300-byte datagrams) from lhost to rhost over:
 #   plain   routed, no tunnel (upper bound of the box)
-#   vgw     vgw-dp-static <-> vgw-dp-static, AES-256-GCM-16 ESP-in-UDP/4500
+#   vgw     vgwd <-> vgwd (IKEv2 + PSK), AES-256-GCM-16 ESP-in-UDP/4500
+#           (VGW_MODE=static: the static-key driver vgw-dp-static instead)
 #   libipsec strongSwan charon + kernel-libipsec on both gateways (PSK,
 #           aes256gcm16, configs as in shared/reference/strongswan-libipsec-notes.md)
 # plus `openssl speed -evp aes-256-gcm` at 1 KiB and 8 KiB, and prints a table
@@ -16,10 +17,8 @@
 # usage: run.sh [-t SECONDS] [-r RUNS] [-u UDP_RATE] [-o OUTDIR] [-s SKIP(plain,vgw,ss,speed)]
 # VGW_DP_ARGS="--crypto-threads 0" run.sh ... passes options to vgw-dp-static
 # (default: 1 crypto helper thread per gateway).
-# VGW_MODE=vgwd run.sh ... measures two vgwd daemons instead (IKEv2 with a
-# PSK negotiates the same AES-256-GCM-16 Child SA; VGWD names the binary,
-# default build/src/daemon/vgwd): the product rather than the static-key
-# driver.
+# VGWD / VGWCTL name the binaries (default build/src/...); without a built
+# vgwd the script falls back to VGW_MODE=static.
 # PERF=1 run.sh ... also records `perf record -a` during the first TCP 1-stream
 # run of each tunnel and writes OUTDIR/perf-<path>.txt.
 set -euo pipefail
@@ -36,6 +35,9 @@ done
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 VGWD=${VGWD:-$SRC/build/src/daemon/vgwd}
 VGWCTL=${VGWCTL:-$SRC/build/src/cli/vgwctl}
+# The product by default; the static-key driver when vgwd is not built.
+VGW_MODE=${VGW_MODE:-vgwd}
+[ "$VGW_MODE" = vgwd ] && [ ! -x "$VGWD" ] && VGW_MODE=static
 P=vgwb
 LH=$P-lh LG=$P-lg RG=$P-rg RH=$P-rh
 W=$(mktemp -d /tmp/vgwb.XXXXXX)
@@ -391,7 +393,7 @@ for round in $(seq "$RUNS"); do
 		plain_routes del
 	fi
 	reachable && { log "still reachable without a tunnel: refusing to measure clear text"; exit 1; }
-	if [ "${VGW_MODE:-static}" = vgwd ]; then
+	if [ "$VGW_MODE" = vgwd ]; then
 		skip vgw || bench_vgwd $round
 	else
 		skip vgw || bench_vgw $round
