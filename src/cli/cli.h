@@ -75,6 +75,11 @@ bool cli_parse_args(struct cli_ctx *ctx, const struct cli_cmd *cmd,
 		    int argc, char **argv, struct cli_opt *opts,
 		    const char **pos, size_t min_pos, size_t max_pos,
 		    size_t *n_pos);
+/* The common "COMMAND [options] FILE" form: one positional argument that
+ * must be a readable file. False (message printed) means exit CLI_USAGE. */
+bool cli_parse_file_arg(struct cli_ctx *ctx, const struct cli_cmd *cmd,
+			int argc, char **argv, struct cli_opt *opts,
+			const char **file);
 /* Prints "vgwctl: <msg>" to ctx->err. */
 void cli_error(struct cli_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -100,3 +100,12 @@ bool cli_check_readable(struct cli_ctx *ctx, const char *path)
 		cli_error(ctx, "'%s' is not a regular file", path);
 	return ok;
 }
+
+bool cli_parse_file_arg(struct cli_ctx *ctx, const struct cli_cmd *cmd,
+			int argc, char **argv, struct cli_opt *opts,
+			const char **file)
+{
+	size_t n;
+	return cli_parse_args(ctx, cmd, argc, argv, opts, file, 1, 1, &n) &&
+	       cli_check_readable(ctx, *file);
+}

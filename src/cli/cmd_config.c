@@ -12,9 +12,7 @@ static int run_check(struct cli_ctx *ctx, const struct cli_cmd *cmd,
 	struct cli_opt opts[] = { { "--json", false, false, NULL },
 				  { NULL, false, false, NULL } };
 	const char *pos[1];
-	size_t n;
-	if (!cli_parse_args(ctx, cmd, argc, argv, opts, pos, 1, 1, &n) ||
-	    !cli_check_readable(ctx, pos[0]))
+	if (!cli_parse_file_arg(ctx, cmd, argc, argv, opts, &pos[0]))
 		return CLI_USAGE;
 	struct diag_list d;
 	diag_list_init(&d);
@@ -46,9 +44,7 @@ static int run_print(struct cli_ctx *ctx, const struct cli_cmd *cmd,
 	struct cli_opt opts[] = { { "--show-secrets", false, false, NULL },
 				  { NULL, false, false, NULL } };
 	const char *pos[1];
-	size_t n;
-	if (!cli_parse_args(ctx, cmd, argc, argv, opts, pos, 1, 1, &n) ||
-	    !cli_check_readable(ctx, pos[0]))
+	if (!cli_parse_file_arg(ctx, cmd, argc, argv, opts, &pos[0]))
 		return CLI_USAGE;
 	struct diag_list d;
 	diag_list_init(&d);
